@@ -1,0 +1,47 @@
+# The two commands a newcomer needs:  make run  (start the kiosk)  and  make test.
+# Both create or reuse .venv, install exactly the pinned dependencies, then run.
+PYTHON ?= python3.11
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test lint unit venv clean-venv models
+
+run: $(STAMP)
+	$(BIN)/kiosk doctor
+
+test: $(STAMP) lint unit
+
+lint: $(STAMP)
+	$(BIN)/ruff check kiosk tests models/build
+	$(BIN)/ruff format --check kiosk tests models/build
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+unit: $(STAMP)
+	$(BIN)/pytest
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml packaging/constraints.txt packaging/system-deps.sh
+	bash packaging/system-deps.sh
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip==26.3
+	$(BIN)/python -m pip install --quiet -c packaging/constraints.txt -e '.[dev]'
+	$(BIN)/python -m pip check
+	touch $(STAMP)
+
+clean-venv:
+	rm -rf $(VENV)
+
+# Rebuild every model file from its pinned source (build-time tools in their own environments).
+models: $(STAMP)
+	test -x .venv-build-tf/bin/python || $(PYTHON) -m venv .venv-build-tf
+	.venv-build-tf/bin/pip install --quiet -r models/build/requirements-tf.txt
+	test -x .venv-build-dlib/bin/python || $(PYTHON) -m venv .venv-build-dlib
+	.venv-build-dlib/bin/pip install --quiet -r models/build/requirements-dlib.txt
+	.venv-build-tf/bin/python models/build/build_detector.py
+	.venv-build-tf/bin/python models/build/build_landmarks.py
+	.venv-build-tf/bin/python models/build/build_emotion.py
+	.venv-build-tf/bin/python models/build/build_mask.py
+	.venv-build-dlib/bin/python models/build/build_dlib_resnet.py

@@ -1,0 +1,1 @@
+"""Frame sources (webcam, video file, image folder) behind one protocol."""

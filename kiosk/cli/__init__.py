@@ -1,0 +1,75 @@
+"""The `kiosk` command: `kiosk <noun> <verb>`, `--help` everywhere, `--json` for machines.
+
+Exit codes: 0 success; 1 a check failed or an unexpected error (traceback logged);
+2 bad configuration or usage; 3 model problem; 4 bad input file; 5 camera problem.
+Each command group lives in its own module with a `register(subparsers)` function.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from rich.console import Console
+
+from kiosk import __version__
+from kiosk.cli import doctor, vision
+from kiosk.cli.common import Handler, err
+from kiosk.config import load_config
+from kiosk.errors import KioskError
+
+log = logging.getLogger(__name__)
+
+GROUPS = (doctor, vision)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `kiosk` console script."""
+    # MediaPipe's native logger prints every warning of its model loader; keep errors only.
+    os.environ.setdefault("GLOG_minloglevel", "2")
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    console = Console(highlight=False)
+    try:
+        config = load_config(args.config, os.environ)
+        handler: Handler = args.handler
+        return handler(args, config, console)
+    except KioskError as exc:
+        err.print(f"[bold red]error:[/] {exc}")
+        return exc.exit_code
+    except KeyboardInterrupt:
+        return 130
+    except Exception:  # the one place that catches everything: log it and fail clearly
+        log.exception("unexpected error")
+        err.print("[bold red]error:[/] unexpected failure (traceback above)")
+        return 1
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The whole command tree."""
+    parser = argparse.ArgumentParser(
+        prog="kiosk", description="iFace Kiosk: offline face-aware retail kiosk."
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument(
+        "--config",
+        type=Path,
+        help="kiosk.toml to use (default: $KIOSK_CONFIG or <data dir>/kiosk.toml)",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="debug logging to stderr")
+    nouns = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
+    for group in GROUPS:
+        group.register(nouns)
+    return parser
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,198 @@
+"""Deployment settings: `kiosk.toml` overridden by `KIOSK_<SECTION>_<KEY>` environment variables.
+
+Loaded once in `kiosk.cli` and passed explicitly; no other module reads the environment.
+Model properties (input sizes, labels, thresholds) are not here: they live in
+`models/manifest.toml` next to the model files.
+
+Example `kiosk.toml`::
+
+    [paths]
+    data_dir = "/var/lib/iface-kiosk"
+
+    [vision]
+    threads = 2
+
+    [camera]
+    source = "0"          # webcam index, device path, video file or image folder
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from kiosk.errors import ConfigError
+from kiosk.paths import default_data_dir, default_models_dir
+
+ENV_PREFIX = "KIOSK_"
+CONFIG_ENV = "KIOSK_CONFIG"
+
+
+@dataclass(frozen=True, slots=True)
+class PathsConfig:
+    """Where mutable data and the model files live."""
+
+    data_dir: Path = field(default_factory=default_data_dir)
+    models_dir: Path = field(default_factory=default_models_dir)
+
+
+@dataclass(frozen=True, slots=True)
+class VisionConfig:
+    """Model runtime settings.
+
+    Attributes:
+        threads: onnxruntime intra-op threads per session (set explicitly: several sessions with
+            the default of one thread per core oversubscribe a 2-core PC).
+    """
+
+    threads: int = 1
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.threads <= 64:
+            raise ConfigError(f"vision.threads must be between 1 and 64, got {self.threads}")
+
+
+@dataclass(frozen=True, slots=True)
+class PipelineConfig:
+    """Per-frame work and identity rules.
+
+    Attributes:
+        detector: manifest key of the face detector ("face_detector": BlazeFace full range,
+            near and far faces; "face_detector_short": faster, faces within ~2 m only).
+        min_face_px: faces narrower than this are tracked but not recognised.
+        embed_burst_ms: interval between embeddings until a new track has `min_votes`.
+        embed_interval_ms: interval between identity re-checks after that.
+        emotion_interval_ms: interval between emotion readings per track.
+        mask_interval_ms: interval between mask readings per track.
+        track_gap_ms: how long a track survives without a detection.
+        max_distance: embedding distance threshold; 0 means the model's calibrated default.
+        min_votes: agreeing embeddings needed before a person is named.
+        flip_tta: also embed the mirrored face and average.
+    """
+
+    detector: str = "face_detector"
+    min_face_px: int = 40
+    embed_burst_ms: int = 150
+    embed_interval_ms: int = 1000
+    emotion_interval_ms: int = 100
+    mask_interval_ms: int = 1000
+    track_gap_ms: int = 600
+    max_distance: float = 0.0
+    min_votes: int = 2
+    flip_tta: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class CameraConfig:
+    """The frame source: a webcam index ("0"), a device path, a video file or an image folder."""
+
+    source: str = "0"
+    width: int = 640
+    height: int = 480
+
+
+@dataclass(frozen=True, slots=True)
+class KioskConfig:
+    """All deployment settings, one frozen object."""
+
+    paths: PathsConfig = field(default_factory=PathsConfig)
+    vision: VisionConfig = field(default_factory=VisionConfig)
+    pipeline: PipelineConfig = field(default_factory=PipelineConfig)
+    camera: CameraConfig = field(default_factory=CameraConfig)
+    source_file: Path | None = None
+
+
+_SECTIONS: dict[str, type[Any]] = {
+    "paths": PathsConfig,
+    "vision": VisionConfig,
+    "pipeline": PipelineConfig,
+    "camera": CameraConfig,
+}
+
+
+def load_config(path: Path | None = None, environ: Mapping[str, str] | None = None) -> KioskConfig:
+    """Read settings from a TOML file (optional) and then the environment.
+
+    Args:
+        path: kiosk.toml to read; when None, `$KIOSK_CONFIG` if set, else
+            `<data_dir>/kiosk.toml` if it exists, else defaults only.
+        environ: the environment to read `KIOSK_*` overrides from (pass `os.environ`).
+
+    Raises:
+        ConfigError: the file is unreadable or malformed, or a value has the wrong type.
+    """
+    env = dict(environ or {})
+    if path is None and CONFIG_ENV in env:
+        path = Path(env[CONFIG_ENV])
+    raw: dict[str, dict[str, Any]] = {}
+    if path is not None:
+        raw = _read_toml(path)
+    else:
+        default = _env_or_default_data_dir(env) / "kiosk.toml"
+        if default.is_file():
+            path = default
+            raw = _read_toml(path)
+    for key, value in env.items():
+        if key.startswith(ENV_PREFIX) and key != CONFIG_ENV:
+            section, _, name = key[len(ENV_PREFIX) :].lower().partition("_")
+            if section in _SECTIONS and name:
+                raw.setdefault(section, {})[name] = value
+    sections = {
+        name: _build_section(name, cls, raw.get(name, {})) for name, cls in _SECTIONS.items()
+    }
+    unknown = set(raw) - set(_SECTIONS)
+    if unknown:
+        raise ConfigError(
+            f"{path}: unknown section(s) {sorted(unknown)}; expected {list(_SECTIONS)}"
+        )
+    return replace(KioskConfig(**sections), source_file=path)
+
+
+def _env_or_default_data_dir(env: Mapping[str, str]) -> Path:
+    value = env.get(f"{ENV_PREFIX}PATHS_DATA_DIR")
+    return Path(value) if value else default_data_dir()
+
+
+def _read_toml(path: Path) -> dict[str, dict[str, Any]]:
+    try:
+        with path.open("rb") as handle:
+            data = tomllib.load(handle)
+    except FileNotFoundError as exc:
+        raise ConfigError(f"config file {path} does not exist") from exc
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"config file {path} is not valid TOML: {exc}") from exc
+    for section, body in data.items():
+        if not isinstance(body, dict):
+            raise ConfigError(f"{path}: [{section}] must be a table, got {type(body).__name__}")
+    return data
+
+
+def _build_section(section: str, cls: type[Any], values: Mapping[str, Any]) -> Any:
+    known = {f.name: f for f in fields(cls)}
+    kwargs: dict[str, Any] = {}
+    for name, value in values.items():
+        if name not in known:
+            raise ConfigError(f"[{section}] has no setting {name!r}; expected one of {list(known)}")
+        default = getattr(cls(), name)
+        kwargs[name] = _coerce(f"{section}.{name}", value, type(default))
+    return cls(**kwargs)
+
+
+def _coerce(name: str, value: Any, kind: type[Any]) -> Any:
+    try:
+        if kind is bool:
+            if isinstance(value, str):
+                return value.strip().lower() in {"1", "true", "yes", "on"}
+            return bool(value)
+        if kind is int:
+            if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
+                raise ValueError(value)
+            return int(value)
+        if issubclass(kind, Path):
+            return Path(str(value)).expanduser()
+        return kind(value)
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"{name} must be {kind.__name__}, got {value!r}") from exc

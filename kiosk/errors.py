@@ -1,0 +1,33 @@
+"""The one error hierarchy of the kiosk. Messages say what was expected and what arrived."""
+
+from __future__ import annotations
+
+
+class KioskError(Exception):
+    """Base of every error the kiosk raises on purpose; `kiosk` exits with `exit_code`."""
+
+    exit_code = 1
+
+
+class ConfigError(KioskError):
+    """kiosk.toml or a KIOSK_* variable is malformed or names something that does not exist."""
+
+    exit_code = 2
+
+
+class ModelError(KioskError):
+    """A model file is missing, corrupt, has the wrong sha256, or does not load."""
+
+    exit_code = 3
+
+
+class InputError(KioskError):
+    """An image, video or data file given to the kiosk cannot be read as what it should be."""
+
+    exit_code = 4
+
+
+class CameraError(KioskError):
+    """A frame source cannot be opened or stopped delivering frames."""
+
+    exit_code = 5

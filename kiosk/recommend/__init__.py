@@ -1,0 +1,1 @@
+"""Product suggestions: rules baseline, contextual bandit, offline evaluation."""

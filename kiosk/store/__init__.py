@@ -1,0 +1,1 @@
+"""The only package that imports sqlite-utils: people, templates, catalog and events."""
