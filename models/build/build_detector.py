@@ -1,0 +1,91 @@
+"""Extract the BlazeFace face detectors from the pinned mediapipe wheel (no conversion).
+
+Source: mediapipe==0.10.21 (Apache-2.0), cp311 manylinux x86_64 wheel:
+  mediapipe/modules/face_detection/face_detection_short_range.tflite
+  mediapipe/modules/face_detection/face_detection_full_range_sparse.tflite
+
+Both files are used as-is by the MediaPipe Tasks ``FaceDetector`` (mediapipe 1.2.x ships no model
+files). The check runs each one in the kiosk's runtime virtualenv (``.venv``, mediapipe 1.2.3) on a
+public-domain photo, because mediapipe is not part of the build environment.
+
+Run from the repository root in the build env (models/README.md):
+    python models/build/build_detector.py
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import common
+
+VERSION = "0.10.21"
+MEMBERS = {
+    "mediapipe/modules/face_detection/face_detection_short_range.tflite": common.MODELS_DIR
+    / "face_detection"
+    / f"blazeface_short_range_mp{VERSION}.tflite",
+    "mediapipe/modules/face_detection/face_detection_full_range_sparse.tflite": common.MODELS_DIR
+    / "face_detection"
+    / f"blazeface_full_range_sparse_mp{VERSION}.tflite",
+}
+REPO_ROOT = common.MODELS_DIR.parent
+RUNTIME_PYTHON = REPO_ROOT / ".venv" / "bin" / "python"
+CHECK_IMAGE = REPO_ROOT / "tests" / "fixtures" / "faces" / "collins" / "collins_1.png"
+
+_TASKS_CHECK = r"""
+import sys
+import mediapipe as mp
+from mediapipe.tasks.python import vision
+from mediapipe.tasks.python.core.base_options import BaseOptions
+model, image_path = sys.argv[1], sys.argv[2]
+options = vision.FaceDetectorOptions(base_options=BaseOptions(model_asset_path=model),
+                                     min_detection_confidence=0.5)
+detector = vision.FaceDetector.create_from_options(options)
+try:
+    result = detector.detect(mp.Image.create_from_file(image_path))
+finally:
+    detector.close()
+scores = sorted((d.categories[0].score for d in result.detections), reverse=True)
+print(len(scores), " ".join(f"{s:.4f}" for s in scores))
+"""
+
+
+def main() -> int:
+    wheel = common.pip_download("mediapipe", VERSION)
+    ok = True
+    for member, dest in MEMBERS.items():
+        common.extract_member(wheel, member, dest)
+        with zipfile.ZipFile(wheel) as zf:
+            same = zf.read(member) == dest.read_bytes()
+        print(f"{dest.name}: byte-equal to wheel member {member}: {same}")
+        ok &= same
+        if not RUNTIME_PYTHON.exists():
+            print(f"SKIP Tasks check: no runtime venv at {RUNTIME_PYTHON}")
+        else:
+            run = subprocess.run(
+                [str(RUNTIME_PYTHON), "-c", _TASKS_CHECK, str(dest), str(CHECK_IMAGE)],
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+            if run.returncode != 0:
+                print(run.stderr[-2000:])
+                ok = False
+            else:
+                count, *scores = run.stdout.split()
+                found = int(count) >= 1
+                print(
+                    f"  Tasks FaceDetector on {CHECK_IMAGE.name}: {count} face(s), "
+                    f"scores {' '.join(scores) or '-'}  {'PASS' if found else 'FAIL'}"
+                )
+                ok &= found
+        common.report(dest)
+    print("PASS" if ok else "FAIL")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
