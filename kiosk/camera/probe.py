@@ -1,0 +1,40 @@
+"""Is the configured camera there? A quick, side-effect-free probe for `kiosk doctor`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+
+
+@dataclass(frozen=True, slots=True)
+class CameraStatus:
+    """Result of probing a frame source.
+
+    Attributes:
+        source: the source as configured.
+        available: a frame could be read.
+        detail: frame size, or why it is unavailable.
+    """
+
+    source: str
+    available: bool
+    detail: str
+
+
+def probe_camera(source: str) -> CameraStatus:
+    """Open a webcam index, device path or video file, read one frame, and close it."""
+    target: int | str = int(source) if source.isdigit() else source
+    if isinstance(target, str) and not Path(target).exists():
+        return CameraStatus(source, False, f"{target} does not exist")
+    capture = cv2.VideoCapture(target)
+    try:
+        if not capture.isOpened():
+            return CameraStatus(source, False, "cannot be opened (no camera at this index?)")
+        ok, frame = capture.read()
+        if not ok or frame is None:
+            return CameraStatus(source, False, "opened but delivered no frame")
+        return CameraStatus(source, True, f"{frame.shape[1]}x{frame.shape[0]}")
+    finally:
+        capture.release()

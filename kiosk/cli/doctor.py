@@ -1,0 +1,62 @@
+"""`kiosk doctor`."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from kiosk.cli.common import Subparsers, add_json
+from kiosk.commands.doctor import DoctorReport, run_doctor
+from kiosk.config import KioskConfig
+
+
+def register(nouns: Subparsers) -> None:
+    """Add `kiosk doctor`."""
+    doctor = nouns.add_parser(
+        "doctor",
+        help="check versions, camera, data directory and every model",
+        description="Check that everything the kiosk needs is here and works. Exits 1 if the "
+        "kiosk could not run (a missing camera alone is not fatal: demo mode needs none).",
+    )
+    add_json(doctor)
+    doctor.set_defaults(handler=_cmd_doctor)
+
+
+def _cmd_doctor(args: argparse.Namespace, config: KioskConfig, console: Console) -> int:
+    report = run_doctor(config)
+    if args.json:
+        print(json.dumps(dataclasses.asdict(report) | {"ok": report.ok}, indent=2))
+    else:
+        _print_doctor(report, console)
+    return 0 if report.ok else 1
+
+
+def _print_doctor(report: DoctorReport, console: Console) -> None:
+    console.print("[bold]Versions[/]  " + "  ".join(f"{n} {v}" for n, v in report.versions))
+    mark = {True: "[green]OK[/]", False: "[red]FAIL[/]"}
+    console.print(
+        f"[bold]Data dir[/]  {report.data_dir.path}  {mark[report.data_dir.writable]} "
+        f"({report.data_dir.detail})"
+    )
+    camera = "[green]available[/]" if report.camera.available else "[yellow]not available[/]"
+    console.print(f"[bold]Camera[/]    {report.camera.source!r} {camera} ({report.camera.detail})")
+    if report.manifest_error:
+        console.print(f"[bold]Models[/]    {mark[False]} {report.manifest_error}")
+    else:
+        table = Table("model", "file", "status", "load ms", "median ms", title="Models")
+        for check in report.models:
+            median = "-" if check.median_ms is None else f"{check.median_ms:.2f}"
+            table.add_row(
+                check.key, Path(check.file).name, mark[check.ok], f"{check.load_ms:.0f}", median
+            )
+        console.print(table)
+        for check in report.models:
+            if check.error:
+                console.print(f"[red]{check.key}:[/] {check.error}")
+    summary = "[green]kiosk ready[/]" if report.ok else "[red]kiosk cannot run: see FAIL above[/]"
+    console.print(summary)

@@ -1,0 +1,91 @@
+"""`kiosk doctor`: is everything the kiosk needs here and working?"""
+
+from __future__ import annotations
+
+import platform
+import tempfile
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+
+from kiosk import __version__
+from kiosk.camera.probe import CameraStatus, probe_camera
+from kiosk.config import KioskConfig
+from kiosk.errors import ModelError
+from kiosk.vision.manifest import load_manifest
+from kiosk.vision.models import ModelCheck, check_model
+
+_PACKAGES = (
+    "mediapipe",
+    "onnxruntime",
+    "opencv-contrib-python",
+    "numpy",
+    "PySide6-Essentials",
+    "sqlite-utils",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class DataDirStatus:
+    """Whether the per-user data directory exists (or can be created) and is writable."""
+
+    path: str
+    writable: bool
+    detail: str
+
+
+@dataclass(frozen=True, slots=True)
+class DoctorReport:
+    """Everything `kiosk doctor` found. `ok` is False when the kiosk could not run."""
+
+    versions: tuple[tuple[str, str], ...]
+    data_dir: DataDirStatus
+    camera: CameraStatus
+    manifest_error: str | None
+    models: tuple[ModelCheck, ...]
+
+    @property
+    def ok(self) -> bool:
+        """All models load and the data directory is writable (a camera is optional: demo mode)."""
+        models_ok = self.manifest_error is None and all(m.ok for m in self.models)
+        return models_ok and self.data_dir.writable
+
+
+def run_doctor(config: KioskConfig) -> DoctorReport:
+    """Check versions, data directory, camera and every model in the manifest."""
+    manifest_error = None
+    checks: tuple[ModelCheck, ...] = ()
+    try:
+        manifest = load_manifest(config.paths.models_dir)
+        checks = tuple(
+            check_model(spec, config.vision.threads) for spec in manifest.models.values()
+        )
+    except ModelError as exc:
+        manifest_error = str(exc)
+    return DoctorReport(
+        versions=_versions(),
+        data_dir=_check_data_dir(config.paths.data_dir),
+        camera=probe_camera(config.camera.source),
+        manifest_error=manifest_error,
+        models=checks,
+    )
+
+
+def _versions() -> tuple[tuple[str, str], ...]:
+    found = [("python", platform.python_version()), ("iface-kiosk", __version__)]
+    for name in _PACKAGES:
+        try:
+            found.append((name, metadata.version(name)))
+        except metadata.PackageNotFoundError:
+            found.append((name, "not installed"))
+    return tuple(found)
+
+
+def _check_data_dir(path: Path) -> DataDirStatus:
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=path):
+            pass
+    except OSError as exc:
+        return DataDirStatus(str(path), False, f"not writable: {exc.strerror or exc}")
+    return DataDirStatus(str(path), True, "writable")

@@ -1,0 +1,132 @@
+"""Load the kiosk's models from the manifest, and check each one for `kiosk doctor`."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+
+from kiosk.core.types import FaceBox
+from kiosk.errors import KioskError
+from kiosk.vision.classify import OrtFaceClassifier
+from kiosk.vision.detector import MediaPipeFaceDetector
+from kiosk.vision.embedder import OrtEmbedder
+from kiosk.vision.manifest import Manifest, ModelSpec
+from kiosk.vision.mesh import OrtFaceMesh
+from kiosk.vision.runtime import OrtModel
+
+DETECTOR_KEY = "face_detector"
+EMBEDDER_KEY = "face_embedder"
+MESH_KEY = "face_mesh"
+EMOTION_KEY = "emotion"
+MASK_KEY = "mask"
+
+
+@dataclass(frozen=True, slots=True)
+class VisionModels:
+    """The loaded per-frame models. Close it when done (the detector holds native resources)."""
+
+    detector: MediaPipeFaceDetector
+    mesh: OrtFaceMesh
+    embedder: OrtEmbedder
+    emotion: OrtFaceClassifier
+    mask: OrtFaceClassifier
+
+    def close(self) -> None:
+        """Release native resources."""
+        self.detector.close()
+
+
+def load_vision_models(
+    manifest: Manifest, threads: int, detector_key: str = DETECTOR_KEY, flip: bool = False
+) -> VisionModels:
+    """Load detector, face mesh, embedder, emotion and mask; ModelError names the first failure.
+
+    Args:
+        manifest: the model manifest.
+        threads: onnxruntime intra-op threads per session.
+        detector_key: which detector entry to use.
+        flip: embed mirrored faces too (test-time augmentation).
+    """
+    detector = MediaPipeFaceDetector(manifest.get(detector_key))
+    try:
+        return VisionModels(
+            detector=detector,
+            mesh=OrtFaceMesh(manifest.get(MESH_KEY), threads),
+            embedder=OrtEmbedder(manifest.get(EMBEDDER_KEY), threads, flip=flip),
+            emotion=OrtFaceClassifier(manifest.get(EMOTION_KEY), threads),
+            mask=OrtFaceClassifier(manifest.get(MASK_KEY), threads),
+        )
+    except BaseException:
+        detector.close()
+        raise
+
+
+@dataclass(frozen=True, slots=True)
+class ModelCheck:
+    """Outcome of loading and timing one manifest entry.
+
+    Attributes:
+        key: manifest key.
+        file: path of the model file.
+        ok: the file exists, has the manifest's sha256, loads and runs.
+        load_ms: time to verify and load (warm-up included).
+        median_ms: median time of one inference on a blank input, or None when not ok.
+        error: what went wrong, or None.
+    """
+
+    key: str
+    file: str
+    ok: bool
+    load_ms: float
+    median_ms: float | None
+    error: str | None
+
+
+class _Runnable(Protocol):
+    def __call__(self) -> object: ...
+
+
+def check_model(spec: ModelSpec, threads: int, runs: int = 20) -> ModelCheck:
+    """Verify, load and time one model. Never raises for a broken model: reports it."""
+    start = time.perf_counter()
+    try:
+        infer, close = _loader_for(spec, threads)
+    except KioskError as exc:
+        elapsed = (time.perf_counter() - start) * 1000
+        return ModelCheck(spec.key, str(spec.path), False, elapsed, None, str(exc))
+    load_ms = (time.perf_counter() - start) * 1000
+    try:
+        timings = []
+        for _ in range(runs):
+            t0 = time.perf_counter()
+            infer()
+            timings.append((time.perf_counter() - t0) * 1000)
+    finally:
+        close()
+    return ModelCheck(spec.key, str(spec.path), True, load_ms, float(np.median(timings)), None)
+
+
+def _loader_for(spec: ModelSpec, threads: int) -> tuple[_Runnable, Callable[[], None]]:
+    """Load a model by its task and return (one blank inference, close)."""
+    blank = np.zeros((spec.input.height, spec.input.width, 3), dtype=np.uint8)
+    face = FaceBox(xyxy=(0.0, 0.0, float(spec.input.width), float(spec.input.height)), score=1.0)
+    if spec.runtime == "mediapipe":
+        detector = MediaPipeFaceDetector(spec)
+        return (lambda: detector.detect(blank)), detector.close
+    if spec.task == "landmarks":
+        mesh = OrtFaceMesh(spec, threads)
+        return (lambda: mesh.landmarks(blank, face)), _noop
+    if spec.labels:
+        classifier = OrtFaceClassifier(spec, threads)
+        return (lambda: classifier.classify_crop(blank)), _noop
+    model = OrtModel(spec, threads)
+    tensor = np.zeros(model.input_shape, dtype=spec.input.dtype)
+    return (lambda: model.run(tensor)), _noop
+
+
+def _noop() -> None:
+    return None
