@@ -1,0 +1,51 @@
+"""Load what a command needs once: the manifest, the models, a gallery."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from kiosk.camera.sources import IMAGE_SUFFIXES, read_image
+from kiosk.config import KioskConfig
+from kiosk.core.gallery import Gallery
+from kiosk.errors import InputError
+from kiosk.vision.manifest import load_manifest
+from kiosk.vision.models import VisionModels, load_vision_models
+from kiosk.vision.still import EnrolmentReport, gallery_from_photos, labelled_tree
+
+
+def load_models(config: KioskConfig) -> VisionModels:
+    """The per-frame models as the configuration asks for them (close them when done)."""
+    manifest = load_manifest(config.paths.models_dir)
+    return load_vision_models(
+        manifest,
+        config.vision.threads,
+        detector_key=config.pipeline.detector,
+        flip=config.pipeline.flip_tta,
+    )
+
+
+def gallery_from_folder(
+    models: VisionModels, folder: Path, on_photo: Callable[[Path], None] | None = None
+) -> EnrolmentReport:
+    """An in-memory gallery from `folder/<person>/<photos>` (no database, nothing stored).
+
+    Raises:
+        InputError: the folder does not exist or holds no person folder with images.
+    """
+    if not folder.is_dir():
+        raise InputError(f"enrolment folder {folder} does not exist")
+    tree = labelled_tree(folder, IMAGE_SUFFIXES)
+    if not tree:
+        raise InputError(f"{folder} has no <person>/<image> folders to enrol")
+    return gallery_from_photos(models, tree, read_image, on_photo)
+
+
+def empty_gallery(models: VisionModels) -> Gallery:
+    """A gallery with nobody in it, for the loaded embedder."""
+    return Gallery.empty(models.embedder.model_key, models.embedder.dim)
+
+
+def count_photos(folder: Path) -> int:
+    """Number of images in `folder/<person>/` folders (for progress bars)."""
+    return sum(len(v) for v in labelled_tree(folder, IMAGE_SUFFIXES).values())

@@ -1,0 +1,106 @@
+"""The enrolled people as an immutable snapshot, searched 1:N with one matrix product.
+
+The pipeline holds a snapshot; after an enrolment the store builds a new one and the pipeline
+swaps it in whole, so no lock is needed. Templates are compared by Euclidean distance, as the
+dlib ResNet's descriptors are meant to be (not L2-normalised; same person below ~0.6).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+import numpy as np
+import numpy.typing as npt
+
+from kiosk.core.types import FloatArray, readonly
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """The closest template of one person to a query descriptor."""
+
+    person_id: int
+    name: str
+    distance: float
+
+
+@dataclass(frozen=True, slots=True)
+class Gallery:
+    """Templates of enrolled people.
+
+    Attributes:
+        templates: float32 (M, D), read-only, one row per template.
+        person_ids: int64 (M,), the person each row belongs to.
+        names: display name per person id.
+        model_key: the embedding model (manifest sha256) that produced the templates.
+    """
+
+    templates: FloatArray
+    person_ids: npt.NDArray[np.int64]
+    names: Mapping[int, str]
+    model_key: str
+    _sq_norms: FloatArray = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.templates.ndim != 2 or self.templates.shape[0] != self.person_ids.shape[0]:
+            raise ValueError(
+                f"Gallery needs templates (M, D) and person_ids (M,), got "
+                f"{self.templates.shape} and {self.person_ids.shape}"
+            )
+        missing = set(np.unique(self.person_ids).tolist()) - set(self.names)
+        if missing:
+            raise ValueError(f"Gallery has templates for person ids without a name: {missing}")
+        norms = readonly(np.einsum("ij,ij->i", self.templates, self.templates))
+        object.__setattr__(self, "_sq_norms", norms)
+
+    @classmethod
+    def build(
+        cls,
+        templates: npt.ArrayLike,
+        person_ids: npt.ArrayLike,
+        names: Mapping[int, str],
+        model_key: str,
+        dim: int = 128,
+    ) -> Gallery:
+        """A snapshot from plain arrays (copied and made read-only)."""
+        matrix = readonly(np.asarray(templates, dtype=np.float32).reshape(-1, dim))
+        ids = np.array(person_ids, dtype=np.int64).reshape(-1)
+        ids.setflags(write=False)
+        return cls(matrix, ids, MappingProxyType(dict(names)), model_key)
+
+    @classmethod
+    def empty(cls, model_key: str, dim: int = 128) -> Gallery:
+        """A gallery with nobody enrolled."""
+        return cls.build(np.zeros((0, dim)), [], {}, model_key, dim)
+
+    @property
+    def size(self) -> int:
+        """Number of templates."""
+        return int(self.templates.shape[0])
+
+    def nearest(self, descriptor: npt.ArrayLike, k: int = 2) -> tuple[Match, ...]:
+        """The k closest people (each by their closest template), closest first.
+
+        Args:
+            descriptor: float (D,) query embedding from the same model.
+            k: how many people to return at most.
+        """
+        if self.size == 0:
+            return ()
+        query = np.asarray(descriptor, dtype=np.float32).reshape(-1)
+        sq = self._sq_norms - 2.0 * (self.templates @ query) + float(query @ query)
+        distances = np.sqrt(np.maximum(sq, 0.0))
+        order = np.argsort(distances, kind="stable")
+        matches: list[Match] = []
+        seen: set[int] = set()
+        for row in order:
+            person = int(self.person_ids[row])
+            if person in seen:
+                continue
+            seen.add(person)
+            matches.append(Match(person, self.names[person], float(distances[row])))
+            if len(matches) == k:
+                break
+        return tuple(matches)
