@@ -24,6 +24,8 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
+import tomli_w
+
 from kiosk.errors import ConfigError
 from kiosk.paths import default_data_dir, default_models_dir
 
@@ -37,6 +39,12 @@ class PathsConfig:
 
     data_dir: Path = field(default_factory=default_data_dir)
     models_dir: Path = field(default_factory=default_models_dir)
+    key_file: Path = Path()  # empty: <data_dir>/kiosk.key
+
+    @property
+    def key_path(self) -> Path:
+        """The encryption key file (outside the database)."""
+        return self.key_file if str(self.key_file) not in {"", "."} else self.data_dir / "kiosk.key"
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,8 +68,9 @@ class PipelineConfig:
     """Per-frame work and identity rules.
 
     Attributes:
-        detector: manifest key of the face detector ("face_detector": BlazeFace full range,
-            near and far faces; "face_detector_short": faster, faces within ~2 m only).
+        detector: comma-separated manifest keys of the face detectors, run on every frame and
+            merged: "face_detector_short" finds faces that fill the frame, "face_detector"
+            (full range) small and far ones.
         min_face_px: faces narrower than this are tracked but not recognised.
         embed_burst_ms: interval between embeddings until a new track has `min_votes`.
         embed_interval_ms: interval between identity re-checks after that.
@@ -73,7 +82,7 @@ class PipelineConfig:
         flip_tta: also embed the mirrored face and average.
     """
 
-    detector: str = "face_detector"
+    detector: str = "face_detector_short,face_detector"
     min_face_px: int = 40
     embed_burst_ms: int = 150
     embed_interval_ms: int = 1000
@@ -196,3 +205,23 @@ def _coerce(name: str, value: Any, kind: type[Any]) -> Any:
         return kind(value)
     except (TypeError, ValueError) as exc:
         raise ConfigError(f"{name} must be {kind.__name__}, got {value!r}") from exc
+
+
+def write_setting(path: Path, section: str, name: str, value: float | int | str | bool) -> None:
+    """Set one setting in a kiosk.toml (created if absent), keeping every other setting.
+
+    The file is replaced atomically (written beside it, then renamed).
+
+    Raises:
+        ConfigError: the section or setting does not exist, or the file is not valid TOML.
+    """
+    cls = _SECTIONS.get(section)
+    if cls is None or name not in {f.name for f in fields(cls)}:
+        raise ConfigError(f"there is no setting [{section}] {name}")
+    data: dict[str, dict[str, Any]] = _read_toml(path) if path.exists() else {}
+    data.setdefault(section, {})[name] = value
+    _build_section(section, cls, data[section])  # validate before writing
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(tomli_w.dumps(data), encoding="utf-8")
+    tmp.replace(path)
