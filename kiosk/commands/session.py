@@ -20,7 +20,7 @@ def load_models(config: KioskConfig) -> VisionModels:
     return load_vision_models(
         manifest,
         config.vision.threads,
-        detector_key=config.pipeline.detector,
+        detector_keys=config.pipeline.detector,
         flip=config.pipeline.flip_tta,
     )
 

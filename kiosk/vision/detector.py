@@ -6,7 +6,7 @@ import contextlib
 import logging
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from types import TracebackType
 
@@ -126,3 +126,49 @@ class MediaPipeFaceDetector:
         tb: TracebackType | None,
     ) -> None:
         self.close()
+
+
+def _overlap(a: FaceBox, b: FaceBox) -> float:
+    ax1, ay1, ax2, ay2 = a.xyxy
+    bx1, by1, bx2, by2 = b.xyxy
+    inter = max(0.0, min(ax2, bx2) - max(ax1, bx1)) * max(0.0, min(ay2, by2) - max(ay1, by1))
+    union = a.width * a.height + b.width * b.height - inter
+    return inter / union if union > 0 else 0.0
+
+
+class MultiFaceDetector:
+    """Several BlazeFace models on the same frame, merged by non-maximum suppression.
+
+    The short-range model finds faces that fill the frame (a shopper close to the screen) and
+    misses small, far ones; the full-range model is the other way round. Together they cover
+    both for about 1.5 ms more than the full-range model alone.
+    """
+
+    def __init__(self, detectors: Sequence[MediaPipeFaceDetector], merge_iou: float = 0.3) -> None:
+        if not detectors:
+            raise ModelError("MultiFaceDetector needs at least one detector")
+        self.detectors = tuple(detectors)
+        self.merge_iou = merge_iou
+
+    @property
+    def spec(self) -> ModelSpec:
+        """The first detector's manifest entry (input size used for blank warm-up frames)."""
+        return self.detectors[0].spec
+
+    def detect(self, image_bgr: ImageBGR) -> tuple[FaceBox, ...]:
+        """Faces from every model, overlapping boxes merged (the most confident kept)."""
+        candidates = sorted(
+            (face for d in self.detectors for face in d.detect(image_bgr)),
+            key=lambda f: f.score,
+            reverse=True,
+        )
+        kept: list[FaceBox] = []
+        for face in candidates:
+            if all(_overlap(face, other) < self.merge_iou for other in kept):
+                kept.append(face)
+        return tuple(kept)
+
+    def close(self) -> None:
+        """Close every detector."""
+        for detector in self.detectors:
+            detector.close()

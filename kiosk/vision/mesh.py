@@ -46,3 +46,19 @@ class OrtFaceMesh:
         points[:, 2] = raw[:, 2] * scale_x
         presence = 1.0 / (1.0 + np.exp(-presence_logit))
         return FaceMesh(points_xyz=readonly(points), presence=float(presence))
+
+    def confirms(self, face: FaceBox, mesh: FaceMesh) -> bool:
+        """Is this detection a face? The mesh's presence confirms weak detections.
+
+        The short-range detector fires on some textures (0.5-0.65); the mesh gives those a
+        presence near 0 and real faces near 1. Confident detections pass regardless, since a
+        mask can lower the presence of a real face.
+        """
+        thresholds = self.spec.thresholds
+        return mesh.presence >= thresholds.get(
+            "face_presence", 0.1
+        ) or face.score >= thresholds.get("sure_score", 0.8)
+
+    def trusted(self, mesh: FaceMesh) -> bool:
+        """Are the landmarks good enough for alignment, pose and embedding?"""
+        return mesh.presence >= self.spec.thresholds.get("min_presence", 0.5)

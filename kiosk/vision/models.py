@@ -12,13 +12,13 @@ import numpy as np
 from kiosk.core.types import FaceBox
 from kiosk.errors import KioskError
 from kiosk.vision.classify import OrtFaceClassifier
-from kiosk.vision.detector import MediaPipeFaceDetector
+from kiosk.vision.detector import MediaPipeFaceDetector, MultiFaceDetector
 from kiosk.vision.embedder import OrtEmbedder
 from kiosk.vision.manifest import Manifest, ModelSpec
 from kiosk.vision.mesh import OrtFaceMesh
 from kiosk.vision.runtime import OrtModel
 
-DETECTOR_KEY = "face_detector"
+DETECTOR_KEYS = "face_detector_short,face_detector"
 EMBEDDER_KEY = "face_embedder"
 MESH_KEY = "face_mesh"
 EMOTION_KEY = "emotion"
@@ -29,7 +29,7 @@ MASK_KEY = "mask"
 class VisionModels:
     """The loaded per-frame models. Close it when done (the detector holds native resources)."""
 
-    detector: MediaPipeFaceDetector
+    detector: MultiFaceDetector
     mesh: OrtFaceMesh
     embedder: OrtEmbedder
     emotion: OrtFaceClassifier
@@ -41,18 +41,21 @@ class VisionModels:
 
 
 def load_vision_models(
-    manifest: Manifest, threads: int, detector_key: str = DETECTOR_KEY, flip: bool = False
+    manifest: Manifest, threads: int, detector_keys: str = DETECTOR_KEYS, flip: bool = False
 ) -> VisionModels:
     """Load detector, face mesh, embedder, emotion and mask; ModelError names the first failure.
 
     Args:
         manifest: the model manifest.
         threads: onnxruntime intra-op threads per session.
-        detector_key: which detector entry to use.
+        detector_keys: comma-separated detector entries, run together and merged.
         flip: embed mirrored faces too (test-time augmentation).
     """
-    detector = MediaPipeFaceDetector(manifest.get(detector_key))
+    detectors: list[MediaPipeFaceDetector] = []
     try:
+        for key in (k.strip() for k in detector_keys.split(",") if k.strip()):
+            detectors.append(MediaPipeFaceDetector(manifest.get(key)))
+        detector = MultiFaceDetector(detectors)
         return VisionModels(
             detector=detector,
             mesh=OrtFaceMesh(manifest.get(MESH_KEY), threads),
@@ -61,7 +64,8 @@ def load_vision_models(
             mask=OrtFaceClassifier(manifest.get(MASK_KEY), threads),
         )
     except BaseException:
-        detector.close()
+        for opened in detectors:
+            opened.close()
         raise
 
 

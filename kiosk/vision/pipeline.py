@@ -100,8 +100,22 @@ class Pipeline:
             self._tracks.clear()
         image = frame.image_bgr
         boxes = clock.time("detect", lambda: self.models.detector.detect(image))
-        tracked = self._tracker.update(boxes, frame.timestamp_ms)
-        faces = [self._analyse(image, frame.timestamp_ms, t, gallery, clock) for t in tracked]
+        mesh_model = self.models.mesh
+
+        def landmarks() -> list[FaceMesh]:
+            return [mesh_model.landmarks(image, box) for box in boxes]
+
+        meshes = clock.time("landmarks", landmarks)
+        confirmed = [
+            (b, m) for b, m in zip(boxes, meshes, strict=True) if mesh_model.confirms(b, m)
+        ]
+        tracked = self._tracker.update([b for b, _ in confirmed], frame.timestamp_ms)
+        faces = [
+            self._analyse(
+                image, t, mesh=mesh, now_ms=frame.timestamp_ms, gallery=gallery, clock=clock
+            )
+            for t, (_, mesh) in zip(tracked, confirmed, strict=True)
+        ]
         active = self._tracker.active_ids
         for gone in set(self._tracks) - active:
             del self._tracks[gone]
@@ -123,14 +137,17 @@ class Pipeline:
         )
 
     def _analyse(
-        self, image: ImageBGR, now_ms: float, tracked: TrackedBox, gallery: Gallery, clock: _Clock
+        self,
+        image: ImageBGR,
+        tracked: TrackedBox,
+        *,
+        mesh: FaceMesh,
+        now_ms: float,
+        gallery: Gallery,
+        clock: _Clock,
     ) -> FaceResult:
         box = tracked.box
-        mesh = clock.time("landmarks", lambda: self.models.mesh.landmarks(image, box))
-        if mesh.presence < self.models.mesh.spec.thresholds.get("min_presence", 0.5):
-            mesh_or_none: FaceMesh | None = None
-        else:
-            mesh_or_none = mesh
+        mesh_or_none = mesh if self.models.mesh.trusted(mesh) else None
         quality = measure(box, mesh_or_none, _grey_face(image, box))
         track_id = tracked.track_id
         state = self._state(track_id)

@@ -26,10 +26,9 @@ class StillFace:
 def largest_face(models: VisionModels, image_bgr: ImageBGR) -> StillFace | None:
     """Detect, take the largest face whose landmarks are trustworthy, embed it; None if no face."""
     boxes = sorted(models.detector.detect(image_bgr), key=lambda b: b.width * b.height)
-    min_presence = models.mesh.spec.thresholds.get("min_presence", 0.5)
     for box in reversed(boxes):
         mesh = models.mesh.landmarks(image_bgr, box)
-        if mesh.presence >= min_presence:
+        if models.mesh.trusted(mesh):
             return StillFace(box, mesh, models.embedder.embed(image_bgr, mesh))
     return None
 
