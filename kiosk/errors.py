@@ -31,3 +31,15 @@ class CameraError(KioskError):
     """A frame source cannot be opened or stopped delivering frames."""
 
     exit_code = 5
+
+
+class StoreError(KioskError):
+    """The database is corrupt, locked, read-only or on a full disk; nothing was written."""
+
+    exit_code = 6
+
+
+class CryptoError(KioskError):
+    """The encryption key is missing, unreadable or does not open the stored data."""
+
+    exit_code = 7

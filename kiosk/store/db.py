@@ -1,0 +1,256 @@
+"""The kiosk's one SQLite database: open, migrate, check, and write atomically.
+
+WAL mode, foreign keys on, schema by numbered migrations recorded in `schema_version`. Every
+multi-row write goes through `Store.atomic()`, so a failure or a kill in the middle leaves none
+of it behind.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import sqlite_utils
+
+from kiosk.errors import StoreError
+
+DB_NAME = "kiosk.db"
+
+Migration = Callable[[sqlite_utils.Database], None]
+
+
+def utc_now() -> str:
+    """Current UTC time as ISO 8601 with seconds, the format of every timestamp in the DB."""
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _v1_people(db: sqlite_utils.Database) -> None:
+    db.executescript(
+        """
+        CREATE TABLE people (
+            id INTEGER PRIMARY KEY,
+            display_name TEXT NOT NULL,
+            loyalty_id TEXT UNIQUE,
+            preferences TEXT NOT NULL DEFAULT '{}',   -- JSON: {"categories": [...], ...}
+            keep_photos INTEGER NOT NULL DEFAULT 0,   -- staff opted in to keeping photos
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE TABLE consents (
+            id INTEGER PRIMARY KEY,
+            person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+            scope TEXT NOT NULL,          -- e.g. "recognition,personalisation"
+            staff TEXT NOT NULL,          -- staff member who recorded it
+            method TEXT NOT NULL,         -- "in-person", "import"
+            given_at TEXT NOT NULL,
+            withdrawn_at TEXT
+        );
+        CREATE TABLE templates (
+            id INTEGER PRIMARY KEY,
+            person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+            model_key TEXT NOT NULL,      -- sha256 of the embedding model file
+            nonce BLOB NOT NULL,
+            ciphertext BLOB NOT NULL,     -- AES-GCM(float32 descriptor)
+            quality REAL NOT NULL DEFAULT 1.0,
+            source TEXT NOT NULL,         -- "camera", "import", "flip"
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX templates_person ON templates(person_id);
+        CREATE TABLE photos (
+            id INTEGER PRIMARY KEY,
+            person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+            nonce BLOB NOT NULL,
+            ciphertext BLOB NOT NULL,     -- AES-GCM(JPEG bytes)
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE visits (
+            id INTEGER PRIMARY KEY,
+            person_id INTEGER REFERENCES people(id) ON DELETE CASCADE,  -- NULL: unknown visitor
+            started_at TEXT NOT NULL,
+            ended_at TEXT NOT NULL
+        );
+        CREATE INDEX visits_started ON visits(started_at);
+        CREATE TABLE events (            -- append-only log of what happened at the kiosk
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            kind TEXT NOT NULL,           -- "reaction", "tap", "scan", "purchase", ...
+            person_id INTEGER REFERENCES people(id) ON DELETE CASCADE,
+            visit_id INTEGER REFERENCES visits(id) ON DELETE CASCADE,
+            sku TEXT,
+            payload TEXT NOT NULL DEFAULT '{}'  -- JSON; never a face image or embedding
+        );
+        CREATE INDEX events_at ON events(at);
+        CREATE INDEX events_person ON events(person_id);
+        CREATE TABLE audit (             -- staff actions: enrol, forget, export, settings
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            staff TEXT NOT NULL,
+            action TEXT NOT NULL,
+            detail TEXT NOT NULL DEFAULT ''   -- never a name or biometric data
+        );
+        """
+    )
+
+
+def _v1_catalog(db: sqlite_utils.Database) -> None:
+    db.executescript(
+        """
+        CREATE TABLE categories (
+            name TEXT PRIMARY KEY,
+            display_name TEXT NOT NULL,
+            sort INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE TABLE products (
+            sku TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            description TEXT NOT NULL DEFAULT '',
+            category TEXT NOT NULL REFERENCES categories(name),
+            price_cents INTEGER NOT NULL CHECK (price_cents >= 0),
+            tags TEXT NOT NULL DEFAULT '[]',   -- JSON list of strings
+            image_path TEXT NOT NULL DEFAULT '',
+            active INTEGER NOT NULL DEFAULT 1
+        );
+        CREATE TABLE impressions (       -- every suggestion shown, for offline evaluation
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            visit_id INTEGER REFERENCES visits(id) ON DELETE CASCADE,
+            person_id INTEGER REFERENCES people(id) ON DELETE CASCADE,
+            sku TEXT NOT NULL,
+            position INTEGER NOT NULL,
+            policy TEXT NOT NULL,
+            propensity REAL NOT NULL CHECK (propensity > 0 AND propensity <= 1),
+            context TEXT NOT NULL         -- JSON feature vector and its names
+        );
+        CREATE INDEX impressions_at ON impressions(at);
+        CREATE TABLE rewards (
+            id INTEGER PRIMARY KEY,
+            impression_id INTEGER NOT NULL REFERENCES impressions(id) ON DELETE CASCADE,
+            at TEXT NOT NULL,
+            kind TEXT NOT NULL,           -- "tap", "scan", "purchase", "valence"
+            value REAL NOT NULL
+        );
+        CREATE TABLE learner_state (     -- bandit parameters; per person rows go with forget-me
+            scope TEXT PRIMARY KEY,       -- "global" or "person:<id>"
+            person_id INTEGER REFERENCES people(id) ON DELETE CASCADE,
+            policy TEXT NOT NULL,
+            state BLOB NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        """
+    )
+    db.table("products").enable_fts(
+        ["name", "description", "tags", "category"], create_triggers=True
+    )
+
+
+MIGRATIONS: tuple[tuple[int, str, tuple[Migration, ...]], ...] = (
+    (
+        1,
+        "people, consent, templates, visits, events, audit, catalog, impressions",
+        (_v1_people, _v1_catalog),
+    ),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class IntegrityReport:
+    """Result of SQLite's integrity and foreign-key checks."""
+
+    ok: bool
+    problems: tuple[str, ...]
+
+
+class Store:
+    """The open database. One per thread: the GUI thread owns the kiosk's."""
+
+    def __init__(self, path: Path) -> None:
+        """Open (creating if needed) and migrate the database at `path`.
+
+        Raises:
+            StoreError: the file is not a database, is read-only, or is locked by another process.
+        """
+        self.path = path
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(str(path), timeout=5.0, isolation_level=None)
+            self.db = sqlite_utils.Database(conn)
+            self.db.execute("PRAGMA foreign_keys = ON")
+            self.db.execute("PRAGMA busy_timeout = 5000")
+            self.db.execute("PRAGMA secure_delete = ON")  # deleted rows are overwritten
+            self.db.enable_wal()
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"database {path} cannot be used: {exc}") from exc
+        except OSError as exc:
+            raise StoreError(f"database {path} cannot be opened: {exc.strerror or exc}") from exc
+
+    @property
+    def version(self) -> int:
+        """The schema version the database is at."""
+        rows = self.db.execute("SELECT max(version) FROM schema_version").fetchone()
+        return int(rows[0] or 0)
+
+    def _migrate(self) -> None:
+        self.db.execute(
+            "CREATE TABLE IF NOT EXISTS schema_version "
+            "(version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at TEXT NOT NULL)"
+        )
+        current = self.version
+        latest = MIGRATIONS[-1][0]
+        if current > latest:
+            raise StoreError(
+                f"database {self.path} is at schema {current}, newer than this kiosk ({latest}); "
+                f"upgrade the kiosk"
+            )
+        for version, description, steps in MIGRATIONS:
+            if version <= current:
+                continue
+            with self.atomic():
+                for step in steps:
+                    step(self.db)
+                self.db.table("schema_version").insert(
+                    {"version": version, "description": description, "applied_at": utc_now()}
+                )
+
+    @contextmanager
+    def atomic(self) -> Iterator[sqlite_utils.Database]:
+        """A transaction: everything inside is written, or nothing is (nested: savepoints).
+
+        Raises:
+            StoreError: the disk is full, the file is read-only or locked; nothing was written.
+        """
+        try:
+            with self.db.atomic() as db:
+                yield db
+        except sqlite3.OperationalError as exc:
+            raise StoreError(f"database {self.path}: write failed, nothing saved: {exc}") from exc
+
+    def integrity(self) -> IntegrityReport:
+        """Run `PRAGMA integrity_check` and `PRAGMA foreign_key_check`."""
+        problems = [row[0] for row in self.db.execute("PRAGMA integrity_check").fetchall()]
+        problems = [p for p in problems if p != "ok"]
+        fk = self.db.execute("PRAGMA foreign_key_check").fetchall()
+        problems += [f"foreign key: table {r[0]} row {r[1]} -> {r[2]}" for r in fk]
+        return IntegrityReport(not problems, tuple(problems))
+
+    def compact(self) -> None:
+        """Rewrite the file so deleted rows' bytes are gone (after forget), and trim the WAL."""
+        self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        self.db.vacuum()
+        self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    def close(self) -> None:
+        """Checkpoint and close."""
+        try:
+            self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            self.db.close()
+
+
+def open_store(data_dir: Path) -> Store:
+    """The kiosk's database in its data directory."""
+    return Store(data_dir / DB_NAME)
