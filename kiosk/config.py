@@ -104,6 +104,63 @@ class CameraConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class PrivacyConfig:
+    """What the kiosk keeps, and for how long.
+
+    Attributes:
+        retention_days: unknown visitors' visits and events older than this are purged
+            (at start-up and daily).
+        analyse_staff: analyse emotion of people marked as staff (off by default).
+    """
+
+    retention_days: int = 7
+    analyse_staff: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class EnrolmentConfig:
+    """Quality gates and size of an enrolment.
+
+    Attributes:
+        captures: accepted captures that complete an enrolment.
+        min_face_px: smallest face width accepted.
+        min_sharpness: smallest Laplacian variance accepted (see core.quality.sharpness).
+        max_yaw_deg, max_pitch_deg, max_roll_deg: largest head turn accepted.
+        min_change: smallest embedding change from the previous capture (no duplicate frames).
+        flip: also store a template of the mirrored face.
+    """
+
+    captures: int = 20
+    min_face_px: int = 80
+    min_sharpness: float = 40.0
+    max_yaw_deg: float = 25.0
+    max_pitch_deg: float = 25.0
+    max_roll_deg: float = 20.0
+    min_change: float = 0.02
+    flip: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class RecommendConfig:
+    """Suggestions.
+
+    Attributes:
+        policy: "bandit" (LinUCB), "rules", "popularity" or "random".
+        k: products shown at once.
+        min_dwell_ms: shortest time a set of suggestions stays on screen.
+        valence_credit: reward for a positive valence change while a product is shown
+            (an explicit tap is worth 1).
+        alpha: LinUCB exploration strength.
+    """
+
+    policy: str = "bandit"
+    k: int = 3
+    min_dwell_ms: int = 6000
+    valence_credit: float = 0.1
+    alpha: float = 0.5
+
+
+@dataclass(frozen=True, slots=True)
 class KioskConfig:
     """All deployment settings, one frozen object."""
 
@@ -111,6 +168,9 @@ class KioskConfig:
     vision: VisionConfig = field(default_factory=VisionConfig)
     pipeline: PipelineConfig = field(default_factory=PipelineConfig)
     camera: CameraConfig = field(default_factory=CameraConfig)
+    privacy: PrivacyConfig = field(default_factory=PrivacyConfig)
+    enrolment: EnrolmentConfig = field(default_factory=EnrolmentConfig)
+    recommend: RecommendConfig = field(default_factory=RecommendConfig)
     source_file: Path | None = None
 
 
@@ -119,6 +179,9 @@ _SECTIONS: dict[str, type[Any]] = {
     "vision": VisionConfig,
     "pipeline": PipelineConfig,
     "camera": CameraConfig,
+    "privacy": PrivacyConfig,
+    "enrolment": EnrolmentConfig,
+    "recommend": RecommendConfig,
 }
 
 
