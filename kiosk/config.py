@@ -161,6 +161,40 @@ class RecommendConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class StaffConfig:
+    """Staff mode.
+
+    Attributes:
+        pin_hash: salted scrypt hash of the staff PIN (`kiosk staff set-pin`); empty until set.
+        max_failures: wrong PINs in a row before a lock-out.
+        lock_s: first lock-out; each further failure doubles it.
+        idle_logout_s: staff mode returns to the shopper view after this long untouched.
+    """
+
+    pin_hash: str = ""
+    max_failures: int = 5
+    lock_s: float = 30.0
+    idle_logout_s: int = 120
+
+
+@dataclass(frozen=True, slots=True)
+class DisplayConfig:
+    """What the shopper view shows.
+
+    Attributes:
+        show_names: names of recognised shoppers on their face box.
+        show_emotion: the emotion badge.
+        show_mask: the mask badge.
+        cursor_hide_s: hide the mouse cursor after this long without movement (full screen).
+    """
+
+    show_names: bool = True
+    show_emotion: bool = True
+    show_mask: bool = True
+    cursor_hide_s: int = 5
+
+
+@dataclass(frozen=True, slots=True)
 class KioskConfig:
     """All deployment settings, one frozen object."""
 
@@ -171,6 +205,8 @@ class KioskConfig:
     privacy: PrivacyConfig = field(default_factory=PrivacyConfig)
     enrolment: EnrolmentConfig = field(default_factory=EnrolmentConfig)
     recommend: RecommendConfig = field(default_factory=RecommendConfig)
+    staff: StaffConfig = field(default_factory=StaffConfig)
+    display: DisplayConfig = field(default_factory=DisplayConfig)
     source_file: Path | None = None
 
 
@@ -182,6 +218,8 @@ _SECTIONS: dict[str, type[Any]] = {
     "privacy": PrivacyConfig,
     "enrolment": EnrolmentConfig,
     "recommend": RecommendConfig,
+    "staff": StaffConfig,
+    "display": DisplayConfig,
 }
 
 

@@ -17,14 +17,14 @@ from pathlib import Path
 from rich.console import Console
 
 from kiosk import __version__
-from kiosk.cli import doctor, evaluation, vision
+from kiosk.cli import doctor, evaluation, run, vision
 from kiosk.cli.common import Handler, err
 from kiosk.config import load_config
 from kiosk.errors import KioskError
 
 log = logging.getLogger(__name__)
 
-GROUPS = (doctor, vision, evaluation)
+GROUPS = (run, doctor, vision, evaluation)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

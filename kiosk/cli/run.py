@@ -1,0 +1,41 @@
+"""`kiosk run`: start the kiosk."""
+
+from __future__ import annotations
+
+import argparse
+
+from rich.console import Console
+
+from kiosk.cli.common import Subparsers, err
+from kiosk.commands import session
+from kiosk.config import KioskConfig
+from kiosk.paths import resource_root
+
+
+def register(nouns: Subparsers) -> None:
+    """Add `kiosk run`."""
+    cmd = nouns.add_parser(
+        "run",
+        help="start the kiosk (demo mode when no camera is found)",
+        description="Open the shopper view. --demo (or no camera) plays the bundled public-domain "
+        "clip as the camera, with demo people and the demo catalog. Staff mode: long-press "
+        "'Staff' or Ctrl+Shift+S, then the PIN.",
+    )
+    cmd.add_argument("--demo", action="store_true", help="use the bundled demo clip and data")
+    cmd.add_argument(
+        "--fullscreen", action="store_true", help="kiosk mode: full screen, no window chrome"
+    )
+    cmd.set_defaults(handler=_cmd_run)
+
+
+def _cmd_run(args: argparse.Namespace, config: KioskConfig, console: Console) -> int:
+    from kiosk.ui.app import run_kiosk  # Qt only when the GUI is wanted
+
+    models = session.load_models(config)
+    try:
+        people = resource_root() / "assets" / "demo" / "people"
+        gallery = session.gallery_from_folder(models, people).gallery
+        err.print("starting the kiosk…")
+        return run_kiosk(config, models, gallery, demo=args.demo, fullscreen=args.fullscreen)
+    finally:
+        models.close()

@@ -1,0 +1,151 @@
+"""GUI-thread glue: starts the workers, shows their results, and asks the shopper session what
+to suggest. Runs no model and no per-frame blocking I/O; the session's database writes happen
+here on the GUI thread, only when something changes (a visit starts or ends, a card is shown
+or tapped)."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from PySide6.QtCore import QObject, Signal
+
+from kiosk.camera.sources import FrameSource
+from kiosk.core.latest import LatestSlot
+from kiosk.core.types import Frame, FrameResult
+from kiosk.ui.shopper import Card, ShopperView, to_qimage
+from kiosk.ui.workers import (
+    LIVE,
+    LOST,
+    STARTING,
+    CameraState,
+    CameraWorker,
+    FramePacket,
+    PipelineWorker,
+)
+from kiosk.vision.pipeline import Pipeline
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class ScreenUpdate:
+    """New content for the suggestions panel."""
+
+    greeting: str
+    cards: tuple[Card, ...]
+
+
+class ShopperSession(Protocol):
+    """What decides the panel's content from the faces in front of the kiosk."""
+
+    def on_result(self, result: FrameResult, now_s: float) -> ScreenUpdate | None:
+        """Called for every analysed frame; returns new content only when it should change."""
+        ...
+
+    def on_interested(self, sku: str, now_s: float) -> None:
+        """A shopper tapped "I'm interested" on a product."""
+        ...
+
+
+@dataclass(slots=True)
+class GuiStats:
+    """Display rate and the longest time the GUI thread spent handling one frame."""
+
+    frames: int = 0
+    started_s: float = field(default_factory=time.monotonic)
+    worst_handler_ms: float = 0.0
+    handler_ms: list[float] = field(default_factory=list)
+
+    @property
+    def fps(self) -> float:
+        """Frames shown per second since start."""
+        elapsed = time.monotonic() - self.started_s
+        return self.frames / elapsed if elapsed > 0 else 0.0
+
+
+class KioskController(QObject):
+    """Owns the camera and pipeline threads for one shopper view."""
+
+    sig_camera_state = Signal(object)  # CameraState, re-emitted on the GUI thread
+    sig_packet_shown = Signal(object)  # FramePacket, after it is on screen
+
+    def __init__(
+        self,
+        view: ShopperView,
+        pipeline: Pipeline,
+        open_source: Callable[[], FrameSource],
+        session: ShopperSession | None,
+        *,
+        paced: bool,
+    ) -> None:
+        super().__init__()
+        self.view = view
+        self.pipeline = pipeline
+        self.session = session
+        self.stats = GuiStats()
+        self.last_result: FrameResult | None = None
+        self._slot: LatestSlot[Frame] = LatestSlot()
+        self.camera = CameraWorker(open_source, self._slot, paced=paced)
+        self.worker = PipelineWorker(pipeline, self._slot)
+        self.camera.sig_state.connect(self._on_camera_state)
+        self.worker.sig_packet.connect(self._on_packet)
+        self.worker.sig_error.connect(self._on_pipeline_error)
+        view.panel.sig_interested.connect(self._on_interested)
+
+    def start(self) -> None:
+        """Start both threads."""
+        self.worker.start()
+        self.camera.start()
+
+    def stop(self, timeout_ms: int = 5000) -> None:
+        """Stop both threads and wait for them (no thread is left running)."""
+        self.camera.stop()
+        self.worker.stop()
+        for thread in (self.camera, self.worker):
+            if not thread.wait(timeout_ms):
+                log.error("a worker thread did not stop within %d ms", timeout_ms)
+
+    @property
+    def running(self) -> bool:
+        """Whether either thread still runs."""
+        return self.camera.isRunning() or self.worker.isRunning()
+
+    def _on_packet(self, packet: FramePacket) -> None:
+        started = time.perf_counter()
+        self.view.video.show_frame(to_qimage(packet.frame.image_bgr), packet.result)
+        self.last_result = packet.result
+        if self.session is not None:
+            update = self.session.on_result(packet.result, time.monotonic())
+            if update is not None:
+                self.show_update(update)
+        elapsed = (time.perf_counter() - started) * 1000.0
+        self.stats.frames += 1
+        self.stats.handler_ms.append(elapsed)
+        self.stats.worst_handler_ms = max(self.stats.worst_handler_ms, elapsed)
+        self.sig_packet_shown.emit(packet)
+
+    def show_update(self, update: ScreenUpdate) -> None:
+        """Put new content on the suggestions panel."""
+        self.view.panel.set_greeting(update.greeting)
+        self.view.panel.set_cards(update.cards)
+
+    def _on_camera_state(self, state: CameraState) -> None:
+        if state.state == LOST:
+            retry = f"Retrying in {state.retry_in_s:.0f} s…"
+            self.view.video.show_status(f"The camera is not available ({state.detail}). {retry}")
+        elif state.state == STARTING and self.last_result is None:
+            self.view.video.show_status("Starting the camera…")
+        elif state.state == LIVE:
+            self.view.video.show_status("")
+        self.sig_camera_state.emit(state)
+
+    def _on_pipeline_error(self, message: str) -> None:
+        log.warning("pipeline error shown to staff log only: %s", message)
+
+    def _on_interested(self, sku: str) -> None:
+        if self.session is not None:
+            self.session.on_interested(sku, time.monotonic())

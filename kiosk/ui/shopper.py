@@ -1,0 +1,285 @@
+"""What shoppers see: the live picture with face overlays, suggestions, and the privacy notice."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPainterPath, QPen, QPixmap
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.core.types import FaceResult, FrameResult
+from kiosk.ui.widgets import button, label
+
+KNOWN = QColor("#3ddc97")
+UNKNOWN = QColor("#7aa7ff")
+BADGE_BG = QColor(12, 16, 28, 200)
+NOTICE = (
+    "This kiosk analyses faces (on this device only) to suggest products. Nothing about you is "
+    "stored unless you enrol with staff. To opt out, look away or ask staff; enrolled shoppers "
+    "can ask staff to forget them at any time."
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Card:
+    """One product suggestion as shown on screen."""
+
+    sku: str
+    name: str
+    price_text: str
+    reason: str
+    image_path: str
+
+
+@dataclass(frozen=True, slots=True)
+class Overlays:
+    """Which badges to draw on faces (settings)."""
+
+    names: bool = True
+    emotion: bool = True
+    mask: bool = True
+
+
+def to_qimage(image_bgr: npt.NDArray[np.uint8]) -> QImage:
+    """A QImage owning a copy of a BGR frame (Qt would otherwise point into numpy's memory)."""
+    height, width = image_bgr.shape[:2]
+    data = np.ascontiguousarray(image_bgr)
+    return QImage(data.data, width, height, 3 * width, QImage.Format.Format_BGR888).copy()
+
+
+class VideoView(QWidget):
+    """The camera picture, letterboxed, with a box and badges per face."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setMinimumSize(320, 240)
+        self._image: QImage | None = None
+        self._result: FrameResult | None = None
+        self._status = "Starting the camera…"
+        self._emotion_display: Mapping[str, str] = {}
+        self.overlays = Overlays()
+        self.frames_shown = 0
+
+    def set_emotion_display(self, display: Mapping[str, str]) -> None:
+        """Label -> display name for emotions (from the model manifest)."""
+        self._emotion_display = display
+
+    def show_frame(self, image: QImage, result: FrameResult) -> None:
+        """Show a new frame and its faces."""
+        self._image, self._result, self._status = image, result, ""
+        self.frames_shown += 1
+        self.update()
+
+    def show_status(self, text: str) -> None:
+        """Show a message over the picture (camera lost, retrying…); empty clears it."""
+        self._status = text
+        self.update()
+
+    def paintEvent(self, event: object) -> None:  # noqa: N802 (Qt override)
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.fillRect(self.rect(), QColor("#0b0f19"))
+        if self._image is not None:
+            target = self._fit(self._image.width(), self._image.height())
+            painter.drawImage(target, self._image)
+            if self._result is not None:
+                scale = target.width() / self._image.width()
+                for face in self._result.faces:
+                    self._draw_face(painter, face, target.topLeft(), scale)
+        if self._status:
+            self._draw_status(painter)
+        painter.end()
+
+    def _fit(self, width: int, height: int) -> QRectF:
+        scale = min(self.width() / width, self.height() / height)
+        w, h = width * scale, height * scale
+        return QRectF((self.width() - w) / 2, (self.height() - h) / 2, w, h)
+
+    def _draw_face(
+        self, painter: QPainter, face: FaceResult, origin: QPointF, scale: float
+    ) -> None:
+        x1, y1, x2, y2 = (v * scale for v in face.box.xyxy)
+        box = QRectF(origin.x() + x1, origin.y() + y1, x2 - x1, y2 - y1)
+        colour = KNOWN if face.identity.known else UNKNOWN
+        painter.setPen(QPen(colour, 3))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawRoundedRect(box, 12, 12)
+        badges = self._badges(face)
+        if badges:
+            self._draw_badges(painter, badges, QPointF(box.left(), box.bottom() + 8), colour)
+
+    def _badges(self, face: FaceResult) -> list[str]:
+        badges = []
+        if self.overlays.names:
+            badges.append(face.identity.name.title() if face.identity.known else "Welcome")
+        if self.overlays.emotion and face.emotion is not None:
+            badges.append(self._emotion_display.get(face.emotion.top, face.emotion.top))
+        if self.overlays.mask and face.mask is not None and face.mask.top == "with_mask":
+            badges.append("mask")
+        return badges
+
+    def _draw_badges(
+        self, painter: QPainter, badges: Sequence[str], at: QPointF, accent: QColor
+    ) -> None:
+        font = QFont(self.font())
+        font.setPointSizeF(max(10.0, self.height() / 45))
+        font.setBold(True)
+        painter.setFont(font)
+        metrics = painter.fontMetrics()
+        x = at.x()
+        for i, text in enumerate(badges):
+            width = metrics.horizontalAdvance(text) + 24
+            rect = QRectF(x, at.y(), width, metrics.height() + 10)
+            path = QPainterPath()
+            path.addRoundedRect(rect, rect.height() / 2, rect.height() / 2)
+            painter.fillPath(path, accent if i == 0 else BADGE_BG)
+            painter.setPen(QColor("#0b0f19") if i == 0 else QColor("white"))
+            painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
+            x += width + 8
+
+    def _draw_status(self, painter: QPainter) -> None:
+        font = QFont(self.font())
+        font.setPointSizeF(max(12.0, self.height() / 30))
+        painter.setFont(font)
+        rect = QRectF(self.rect()).adjusted(40, 40, -40, -40)
+        painter.setPen(QColor("#e6e9f2"))
+        painter.drawText(
+            rect, Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, self._status
+        )
+
+
+class ProductCard(QFrame):
+    """Image, name, price, reason, and an "I'm interested" button."""
+
+    sig_interested = Signal(str)  # sku
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("card")
+        self._sku = ""
+        self.image = QLabel(alignment=Qt.AlignmentFlag.AlignCenter)
+        self.image.setFixedSize(120, 120)
+        self.name = label("", "cardName", wrap=True)
+        self.price = label("", "cardPrice")
+        self.reason = label("", "cardReason", wrap=True)
+        self.button = button("I'm interested", "interested")
+        self.button.clicked.connect(self._on_clicked)
+        text = QVBoxLayout()
+        text.addWidget(self.name)
+        text.addWidget(self.price)
+        text.addWidget(self.reason)
+        text.addStretch(1)
+        text.addWidget(self.button, alignment=Qt.AlignmentFlag.AlignLeft)
+        row = QHBoxLayout(self)
+        row.addWidget(self.image)
+        row.addLayout(text, 1)
+
+    @property
+    def sku(self) -> str:
+        """The product on this card ('' when empty)."""
+        return self._sku
+
+    def set_card(self, card: Card) -> None:
+        """Show a product."""
+        self._sku = card.sku
+        self.name.setText(card.name)
+        self.price.setText(card.price_text)
+        self.reason.setText(card.reason)
+        pixmap = QPixmap(card.image_path)
+        if not pixmap.isNull():
+            pixmap = pixmap.scaled(
+                120,
+                120,
+                Qt.AspectRatioMode.KeepAspectRatio,
+                Qt.TransformationMode.SmoothTransformation,
+            )
+        self.image.setPixmap(pixmap)
+        self.button.setEnabled(True)
+        self.button.setText("I'm interested")
+
+    def _on_clicked(self) -> None:
+        if self._sku:
+            self.button.setEnabled(False)
+            self.button.setText("Thanks! Staff will help you")
+            self.sig_interested.emit(self._sku)
+
+
+class SuggestionPanel(QWidget):
+    """Greeting and product cards; emits the sku of a card tapped "interested"."""
+
+    sig_interested = Signal(str)
+
+    def __init__(self, slots: int = 3, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("suggestions")
+        self.greeting = label("Welcome!", "greeting", wrap=True)
+        self.subtitle = label("Picked for you", "subtitle")
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.greeting)
+        layout.addWidget(self.subtitle)
+        self.cards = [ProductCard() for _ in range(slots)]
+        for card in self.cards:
+            card.sig_interested.connect(self.sig_interested)
+            card.hide()
+            layout.addWidget(card)
+        layout.addStretch(1)
+
+    def set_greeting(self, text: str) -> None:
+        """The line above the cards."""
+        self.greeting.setText(text)
+
+    def set_cards(self, cards: Sequence[Card]) -> None:
+        """Show these products (extra card slots are hidden)."""
+        for widget, card in zip(self.cards, cards, strict=False):
+            widget.set_card(card)
+            widget.show()
+        for widget in self.cards[len(cards) :]:
+            widget.hide()
+
+
+class ShopperView(QWidget):
+    """Video on the left, suggestions on the right, the notice along the bottom."""
+
+    sig_staff_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.video = VideoView()
+        self.panel = SuggestionPanel()
+        self.panel.setMinimumWidth(420)
+        self.notice = label(NOTICE, "notice", wrap=True)
+        self.staff_button = button("Staff", "staffButton")
+        self.staff_button.setAutoRepeat(False)
+        self.staff_button.pressed.connect(self._on_staff_pressed)
+        self.staff_button.released.connect(self._on_staff_released)
+        self._press_started = 0.0
+        top = QHBoxLayout()
+        top.addWidget(self.video, 3)
+        top.addWidget(self.panel, 2)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.notice, 1)
+        bottom.addWidget(self.staff_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 16, 16, 12)
+        layout.addLayout(top, 1)
+        layout.addLayout(bottom)
+
+    def _on_staff_pressed(self) -> None:
+        self._press_started = time.monotonic()
+
+    def _on_staff_released(self) -> None:
+        if time.monotonic() - self._press_started >= 1.5:  # a long press opens staff mode
+            self.sig_staff_requested.emit()
