@@ -8,13 +8,13 @@ STAMP  := $(VENV)/.installed
 .PHONY: run test lint unit venv clean-venv models
 
 run: $(STAMP)
-	$(BIN)/kiosk doctor
+	$(BIN)/kiosk run
 
-test: $(STAMP) lint unit
+test: $(STAMP) lint unit test-coreml
 
 lint: $(STAMP)
-	$(BIN)/ruff check kiosk tests models/build
-	$(BIN)/ruff format --check kiosk tests models/build
+	$(BIN)/ruff check kiosk tests models/build ios_companion
+	$(BIN)/ruff format --check kiosk tests models/build ios_companion
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
@@ -45,3 +45,23 @@ models: $(STAMP)
 	.venv-build-tf/bin/python models/build/build_emotion.py
 	.venv-build-tf/bin/python models/build/build_mask.py
 	.venv-build-dlib/bin/python models/build/build_dlib_resnet.py
+
+# iPad companion (ios_companion/README.md): Core ML models converted from the kiosk's ONNX files,
+# in their own environment (torch + coremltools are build-time tools, never kiosk dependencies).
+COREML_VENV  ?= .venv-coreml
+COREML_STAMP := $(COREML_VENV)/.installed
+
+.PHONY: coreml test-coreml
+
+$(COREML_STAMP): ios_companion/requirements-coreml.txt
+	test -x $(COREML_VENV)/bin/python || $(PYTHON) -m venv $(COREML_VENV)
+	$(COREML_VENV)/bin/python -m pip install --quiet --upgrade pip==26.3
+	$(COREML_VENV)/bin/python -m pip install --quiet -r ios_companion/requirements-coreml.txt
+	$(COREML_VENV)/bin/python -m pip check
+	touch $(COREML_STAMP)
+
+coreml: $(COREML_STAMP)
+	$(COREML_VENV)/bin/python ios_companion/build_coreml.py
+
+test-coreml: $(COREML_STAMP)
+	cd ios_companion && ../$(COREML_VENV)/bin/python -m pytest
