@@ -110,6 +110,11 @@ class KioskController(QObject):
                 log.error("a worker thread did not stop within %d ms", timeout_ms)
 
     @property
+    def frames_dropped(self) -> int:
+        """Camera frames replaced in the slot before the pipeline took them."""
+        return self._slot.dropped
+
+    @property
     def running(self) -> bool:
         """Whether either thread still runs."""
         return self.camera.isRunning() or self.worker.isRunning()

@@ -1,0 +1,77 @@
+"""Visits: one row per person who stood in front of the kiosk, written when they leave.
+
+A visit starts with a track and ends when the track has been gone for `end_after_s`. The row
+holds the person's id if the track was recognised at any point (only consented, enrolled
+people can be), else NULL: an unknown visitor leaves only a time range, purged after the
+retention period.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from kiosk.core.types import FrameResult
+from kiosk.store.analytics import VisitRow, record_visits
+from kiosk.store.db import Store
+
+
+@dataclass(slots=True)
+class _Open:
+    started: datetime
+    last_seen_s: float
+    person_id: int | None = None
+
+
+@dataclass(slots=True)
+class VisitRecorder:
+    """Turns tracks into visit rows. Call `on_result` per frame (GUI thread), `close` at exit.
+
+    Attributes:
+        store: the kiosk's database.
+        end_after_s: a track unseen this long has left.
+        min_visit_s: shorter visits (passers-by, false detections) are not recorded.
+        clock: wall-clock time for the rows (injectable for tests).
+    """
+
+    store: Store
+    end_after_s: float = 2.0
+    min_visit_s: float = 1.0
+    clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
+    _open: dict[int, _Open] = field(default_factory=dict)
+    written: int = 0
+
+    def on_result(self, result: FrameResult, now_s: float) -> None:
+        """Update open visits from one frame; write the visits that ended."""
+        for face in result.faces:
+            visit = self._open.get(face.track_id)
+            if visit is None:
+                visit = self._open[face.track_id] = _Open(self.clock(), now_s)
+            visit.last_seen_s = now_s
+            if face.identity.person_id is not None:
+                visit.person_id = face.identity.person_id
+        ended = [t for t, v in self._open.items() if now_s - v.last_seen_s > self.end_after_s]
+        if ended:
+            self._write([self._open.pop(t) for t in ended], now_s)
+
+    def current_person(self) -> int | None:
+        """A recognised person among the open visits, if any (the most recently seen)."""
+        known = [v for v in self._open.values() if v.person_id is not None]
+        return max(known, key=lambda v: v.last_seen_s).person_id if known else None
+
+    def close(self, now_s: float) -> None:
+        """Write every open visit (at shutdown)."""
+        self._write(list(self._open.values()), now_s)
+        self._open.clear()
+
+    def _write(self, visits: list[_Open], now_s: float) -> None:
+        ended_at = self.clock()
+        rows = [
+            VisitRow(v.person_id, v.started, ended_at)
+            for v in visits
+            if (ended_at - v.started).total_seconds() >= self.min_visit_s
+        ]
+        if rows:
+            record_visits(self.store, rows)
+            self.written += len(rows)

@@ -1,0 +1,129 @@
+"""Visits written by the kiosk, and the numbers the staff analytics page shows."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from kiosk.store.db import Store
+
+
+@dataclass(frozen=True, slots=True)
+class VisitRow:
+    """One visit: who (None = unknown visitor) and when (UTC)."""
+
+    person_id: int | None
+    started_at: datetime
+    ended_at: datetime
+
+
+def record_visits(store: Store, visits: Sequence[VisitRow]) -> None:
+    """Append visits (all or none)."""
+    rows = [
+        {
+            "person_id": v.person_id,
+            "started_at": v.started_at.isoformat(timespec="seconds"),
+            "ended_at": v.ended_at.isoformat(timespec="seconds"),
+        }
+        for v in visits
+    ]
+    with store.atomic() as db:
+        db.table("visits").insert_all(rows)
+
+
+@dataclass(frozen=True, slots=True)
+class HourCount:
+    """Visits that started in one hour of the day (0-23), known and unknown."""
+
+    hour: int
+    known: int
+    unknown: int
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyCount:
+    """Suggestions shown by one policy, how many were tapped, and the mean reward."""
+
+    policy: str
+    shown: int
+    tapped: int
+    mean_reward: float
+
+
+@dataclass(frozen=True, slots=True)
+class ValenceCount:
+    """How shoppers looked (valence in the logged context) while suggestions were shown."""
+
+    valence: str
+    impressions: int
+
+
+@dataclass(frozen=True, slots=True)
+class Analytics:
+    """Everything on the analytics page, over the period since `since`."""
+
+    since: str
+    visits_known: int
+    visits_unknown: int
+    per_hour: tuple[HourCount, ...]
+    per_policy: tuple[PolicyCount, ...]
+    valence: tuple[ValenceCount, ...]
+
+
+def analytics(store: Store, since: datetime) -> Analytics:
+    """Counts from visits, impressions and rewards since `since` (UTC)."""
+    start = since.isoformat(timespec="seconds")
+    hours = {h: [0, 0] for h in range(24)}
+    sql = (
+        "SELECT CAST(strftime('%H', started_at) AS INTEGER), person_id IS NOT NULL, count(*) "
+        "FROM visits WHERE started_at >= ? GROUP BY 1, 2"
+    )
+    for hour, known, count in store.db.execute(sql, [start]).fetchall():
+        hours[int(hour)][0 if known else 1] += int(count)
+    per_hour = tuple(HourCount(h, k, u) for h, (k, u) in hours.items())
+    return Analytics(
+        since=start,
+        visits_known=sum(h.known for h in per_hour),
+        visits_unknown=sum(h.unknown for h in per_hour),
+        per_hour=per_hour,
+        per_policy=_per_policy(store, start),
+        valence=_valence(store, start),
+    )
+
+
+def _per_policy(store: Store, start: str) -> tuple[PolicyCount, ...]:
+    sql = (
+        "SELECT i.policy, count(DISTINCT i.id), "
+        "count(DISTINCT CASE WHEN r.kind IN ('tap', 'scan', 'purchase') THEN i.id END), "
+        "coalesce(sum(r.value), 0.0) "
+        "FROM impressions i LEFT JOIN rewards r ON r.impression_id = i.id "
+        "WHERE i.at >= ? GROUP BY i.policy ORDER BY i.policy"
+    )
+    rows = store.db.execute(sql, [start]).fetchall()
+    return tuple(
+        PolicyCount(str(p), int(n), int(t), float(total) / int(n) if n else 0.0)
+        for p, n, t, total in rows
+    )
+
+
+def _valence(store: Store, start: str) -> tuple[ValenceCount, ...]:
+    counts = {"positive": 0, "neutral": 0, "negative": 0, "unknown": 0}
+    for (context,) in store.db.execute(
+        "SELECT context FROM impressions WHERE at >= ?", [start]
+    ).fetchall():
+        counts[_valence_of(context)] += 1
+    return tuple(ValenceCount(v, n) for v, n in counts.items())
+
+
+def _valence_of(context_json: str) -> str:
+    """The valence recorded in an impression's context, if any."""
+    try:
+        context = json.loads(context_json)
+    except (TypeError, ValueError):
+        return "unknown"
+    value = context.get("valence") if isinstance(context, dict) else None
+    if value in ("positive", "neutral", "negative"):
+        return str(value)
+    return "unknown"

@@ -1,0 +1,1 @@
+"""Staff mode: enrolment, gallery, catalog, analytics, settings."""
