@@ -42,6 +42,7 @@ class Gallery:
     names: Mapping[int, str]
     model_key: str
     _sq_norms: FloatArray = field(init=False, repr=False)
+    _starts: npt.NDArray[np.int64] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.templates.ndim != 2 or self.templates.shape[0] != self.person_ids.shape[0]:
@@ -52,8 +53,14 @@ class Gallery:
         missing = set(np.unique(self.person_ids).tolist()) - set(self.names)
         if missing:
             raise ValueError(f"Gallery has templates for person ids without a name: {missing}")
+        if self.person_ids.size and np.any(np.diff(self.person_ids) < 0):
+            raise ValueError("Gallery rows must be grouped by person id (use Gallery.build)")
         norms = readonly(np.einsum("ij,ij->i", self.templates, self.templates))
         object.__setattr__(self, "_sq_norms", norms)
+        starts: npt.NDArray[np.int64] = np.zeros(0, dtype=np.int64)
+        if self.size:
+            starts = np.flatnonzero(np.r_[True, np.diff(self.person_ids) != 0]).astype(np.int64)
+        object.__setattr__(self, "_starts", starts)
 
     @classmethod
     def build(
@@ -64,9 +71,11 @@ class Gallery:
         model_key: str,
         dim: int = 128,
     ) -> Gallery:
-        """A snapshot from plain arrays (copied and made read-only)."""
-        matrix = readonly(np.asarray(templates, dtype=np.float32).reshape(-1, dim))
+        """A snapshot from plain arrays (copied, grouped by person, made read-only)."""
         ids = np.array(person_ids, dtype=np.int64).reshape(-1)
+        order = np.argsort(ids, kind="stable")
+        matrix = readonly(np.asarray(templates, dtype=np.float32).reshape(-1, dim)[order])
+        ids = ids[order]
         ids.setflags(write=False)
         return cls(matrix, ids, MappingProxyType(dict(names)), model_key)
 
@@ -91,16 +100,12 @@ class Gallery:
             return ()
         query = np.asarray(descriptor, dtype=np.float32).reshape(-1)
         sq = self._sq_norms - 2.0 * (self.templates @ query) + float(query @ query)
-        distances = np.sqrt(np.maximum(sq, 0.0))
-        order = np.argsort(distances, kind="stable")
-        matches: list[Match] = []
-        seen: set[int] = set()
-        for row in order:
-            person = int(self.person_ids[row])
-            if person in seen:
-                continue
-            seen.add(person)
-            matches.append(Match(person, self.names[person], float(distances[row])))
-            if len(matches) == k:
-                break
-        return tuple(matches)
+        per_person = np.minimum.reduceat(sq, self._starts)  # each person's closest template
+        k = min(k, per_person.size)
+        best = np.argpartition(per_person, k - 1)[:k] if k < per_person.size else np.arange(k)
+        best = best[np.argsort(per_person[best], kind="stable")]
+        people = self.person_ids[self._starts[best]]
+        return tuple(
+            Match(int(pid), self.names[int(pid)], float(np.sqrt(max(float(d), 0.0))))
+            for pid, d in zip(people, per_person[best], strict=True)
+        )

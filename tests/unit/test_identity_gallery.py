@@ -79,3 +79,19 @@ def test_a_very_different_embedding_means_a_different_person() -> None:
     vote.add(unit(0), None, 1.0)
     assert not vote.is_different_person(unit(0) * 0.8)
     assert vote.is_different_person(unit(1))
+
+
+def test_templates_given_in_any_order_are_grouped_by_person() -> None:
+    rng = np.random.default_rng(5)
+    templates = rng.normal(size=(60, 128)).astype(np.float32)
+    ids = rng.integers(1, 7, size=60)
+    gallery = Gallery.build(templates, ids, {i: f"p{i}" for i in range(1, 7)}, "m")
+    query = templates[17] + 0.01
+    matches = gallery.nearest(query, k=6)
+    assert matches[0].person_id == ids[17]
+    expected = sorted(
+        (float(np.linalg.norm(templates[ids == p] - query, axis=1).min()), int(p))
+        for p in np.unique(ids)
+    )
+    assert [m.person_id for m in matches] == [p for _, p in expected]
+    assert [m.distance for m in matches] == pytest.approx([d for d, _ in expected], rel=1e-4)
