@@ -103,9 +103,17 @@ class Gallery:
         per_person = np.minimum.reduceat(sq, self._starts)  # each person's closest template
         k = min(k, per_person.size)
         best = np.argpartition(per_person, k - 1)[:k] if k < per_person.size else np.arange(k)
-        best = best[np.argsort(per_person[best], kind="stable")]
-        people = self.person_ids[self._starts[best]]
+        ends = np.r_[self._starts[1:], self.size]
+        exact = [  # the expanded form loses precision for close pairs: recompute the winners
+            float(np.linalg.norm(self.templates[self._starts[b] : ends[b]] - query, axis=1).min())
+            for b in best
+        ]
+        ranked = sorted(zip(exact, best.tolist(), strict=True))
         return tuple(
-            Match(int(pid), self.names[int(pid)], float(np.sqrt(max(float(d), 0.0))))
-            for pid, d in zip(people, per_person[best], strict=True)
+            Match(
+                int(self.person_ids[self._starts[b]]),
+                self.names[int(self.person_ids[self._starts[b]])],
+                d,
+            )
+            for d, b in ranked
         )
