@@ -41,6 +41,7 @@ def face_json(face: FaceResult, emotion_display: Mapping[str, str]) -> JsonObjec
         },
         "emotion": _scores(face.emotion, emotion_display),
         "valence": face.valence,
+        "live": face.live,
         "mask": _scores(face.mask, {}),
         "quality": None
         if quality is None

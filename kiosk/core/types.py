@@ -183,6 +183,8 @@ class FaceResult:
         mask: mask probabilities of the latest reading, or None before the first one.
         quality: quality of the face in this frame, or None when landmarks were not computed.
         mesh: landmarks in this frame, or None when not computed.
+        live: the track passed the liveness check (natural motion or blinks that a photo
+            cannot make); personalised content waits for it.
     """
 
     track_id: int
@@ -193,6 +195,7 @@ class FaceResult:
     mask: ClassScores | None
     quality: Quality | None
     mesh: FaceMesh | None
+    live: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,6 +19,7 @@ from kiosk.config import PipelineConfig
 from kiosk.core.emotion import EmotionSmoother, ValenceRule
 from kiosk.core.gallery import Gallery
 from kiosk.core.identity import TrackVote, VoteSettings
+from kiosk.core.liveness import LivenessTracker
 from kiosk.core.quality import measure, recognition_weight
 from kiosk.core.tracking import FaceTracker, TrackedBox, TrackerSettings
 from kiosk.core.types import (
@@ -42,6 +43,7 @@ _SHARPNESS_SIDE = 96  # faces are resized to this width before measuring sharpne
 class _TrackState:
     vote: TrackVote
     smoother: EmotionSmoother
+    liveness: LivenessTracker
     last_embed_ms: float = -1e18
     last_emotion_ms: float = -1e18
     last_mask_ms: float = -1e18
@@ -170,6 +172,7 @@ class Pipeline:
             state.mask = clock.time("mask", lambda: self.models.mask.classify(image, box))
             state.last_mask_ms = now_ms
         emotion = state.smoother.current
+        live = state.liveness.update(now_ms, mesh_or_none).live
         return FaceResult(
             track_id=track_id,
             box=box,
@@ -179,12 +182,13 @@ class Pipeline:
             mask=state.mask,
             quality=quality,
             mesh=mesh_or_none,
+            live=live,
         )
 
     def _state(self, track_id: int) -> _TrackState:
         state = self._tracks.get(track_id)
         if state is None:
-            state = _TrackState(TrackVote(self._votes), EmotionSmoother())
+            state = _TrackState(TrackVote(self._votes), EmotionSmoother(), LivenessTracker())
             self._tracks[track_id] = state
         return state
 
