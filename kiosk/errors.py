@@ -43,3 +43,11 @@ class CryptoError(KioskError):
     """The encryption key is missing, unreadable or does not open the stored data."""
 
     exit_code = 7
+
+
+class ModelMismatchError(ModelError):
+    """Templates or a bundle were made by another embedding model than the one loaded."""
+
+
+class UnknownPersonError(InputError):
+    """No enrolled person has the id given."""

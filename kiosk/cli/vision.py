@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from kiosk import plots
+from kiosk.cli import bench_gallery
 from kiosk.cli.common import Subparsers, add_json, err, progress, with_threads
 from kiosk.commands import analyze, bench, session
 from kiosk.config import KioskConfig
@@ -54,6 +55,7 @@ def register(nouns: Subparsers) -> None:
     pipeline.add_argument("--png", type=Path, metavar="OUT", help="write a latency histogram")
     add_model_options(pipeline)
     pipeline.set_defaults(handler=_cmd_bench_pipeline)
+    bench_gallery.register(verbs)
 
 
 def add_model_options(parser: argparse.ArgumentParser) -> None:
@@ -65,19 +67,25 @@ def add_model_options(parser: argparse.ArgumentParser) -> None:
         "--enroll",
         type=Path,
         metavar="DIR",
-        help="recognise the people in DIR/<name>/<photos> (in memory only)",
+        help="recognise the people in DIR/<name>/<photos> (in memory only; default: the "
+        "people enrolled in the database, if there is one)",
     )
 
 
 def open_session(
     args: argparse.Namespace, config: KioskConfig
 ) -> tuple[KioskConfig, VisionModels, Gallery]:
-    """Load the models (and an in-memory gallery from `--enroll`); the caller closes the models."""
+    """Load the models and a gallery (`--enroll` in memory, else the database's enrolled people,
+    else nobody); the caller closes the models."""
     config = with_threads(config, args.threads)
     models = session.load_models(config)
     try:
         if args.enroll is None:
-            return config, models, session.empty_gallery(models)
+            stored = session.gallery_from_store(config, models)
+            if stored is None:
+                return config, models, session.empty_gallery(models)
+            err.print(f"recognising {len(stored.names)} enrolled people from the database")
+            return config, models, stored
         total = session.count_photos(args.enroll) if args.enroll.is_dir() else 0
         with progress() as bar:
             task = bar.add_task("enrolling", total=total)

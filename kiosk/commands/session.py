@@ -9,6 +9,8 @@ from kiosk.camera.sources import IMAGE_SUFFIXES, read_image
 from kiosk.config import KioskConfig
 from kiosk.core.gallery import Gallery
 from kiosk.errors import InputError
+from kiosk.store.db import DB_NAME
+from kiosk.store.people import open_people
 from kiosk.vision.manifest import load_manifest
 from kiosk.vision.models import VisionModels, load_vision_models
 from kiosk.vision.still import EnrolmentReport, gallery_from_photos, labelled_tree
@@ -49,3 +51,21 @@ def empty_gallery(models: VisionModels) -> Gallery:
 def count_photos(folder: Path) -> int:
     """Number of images in `folder/<person>/` folders (for progress bars)."""
     return sum(len(v) for v in labelled_tree(folder, IMAGE_SUFFIXES).values())
+
+
+def gallery_from_store(config: KioskConfig, models: VisionModels) -> Gallery | None:
+    """The enrolled people from the database, or None when there is no database yet.
+
+    Opening purges old unknown-visitor data (privacy.retention_days).
+
+    Raises:
+        ModelMismatchError: the stored templates were made by another embedding model.
+        CryptoError: the key file is missing or does not open the templates.
+    """
+    if not (config.paths.data_dir / DB_NAME).exists():
+        return None
+    people = open_people(config.paths, config.privacy.retention_days)
+    try:
+        return people.gallery(models.embedder.model_key, models.embedder.dim)
+    finally:
+        people.close()

@@ -1,0 +1,350 @@
+"""Enrolled people: consent, encrypted templates and photos, the gallery snapshot, forget, purge.
+
+Every write that touches more than one row runs in one `Store.atomic()` transaction, so a failure
+or a kill in the middle leaves no half-enrolled person. Templates and photos are sealed with the
+`Vault` and bound to their row by the context ``template:<person>:<model_key>`` or
+``photo:<person>``. All templates come from one embedding model: mixing is refused. Logs carry
+person ids only, never names, images or embeddings.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime, timedelta
+
+import numpy as np
+
+from kiosk.config import PathsConfig
+from kiosk.core.gallery import Gallery
+from kiosk.core.types import readonly
+from kiosk.errors import InputError, ModelMismatchError, UnknownPersonError
+from kiosk.store.crypto import Sealed, Vault, load_or_create_key
+from kiosk.store.db import Store, open_store, utc_now
+from kiosk.store.people_records import (
+    Consent,
+    ConsentRecord,
+    EnrolRequest,
+    ForgetReport,
+    NewTemplate,
+    PersonDetail,
+    PersonSummary,
+    PurgeReport,
+    StoredTemplate,
+)
+
+log = logging.getLogger(__name__)
+
+__all__ = [
+    "Consent",
+    "ConsentRecord",
+    "EnrolRequest",
+    "ForgetReport",
+    "NewTemplate",
+    "PeopleStore",
+    "PersonDetail",
+    "PersonSummary",
+    "PurgeReport",
+    "StoredTemplate",
+    "open_people",
+    "purge_unknown",
+    "template_context",
+]
+
+MEAN = "mean"  # source of the per-person mean template, recomputed after each enrolment
+_NOT_IN_MEAN = (MEAN, "flip")
+
+
+def template_context(person_id: int, model_key: str) -> str:
+    """Associated data binding a template's ciphertext to its person and model."""
+    return f"template:{person_id}:{model_key}"
+
+
+class PeopleStore:
+    """The people tables of an open `Store`, with the vault that seals their biometric data."""
+
+    def __init__(self, store: Store, vault: Vault) -> None:
+        self.store = store
+        self.vault = vault
+
+    def close(self) -> None:
+        """Close the database."""
+        self.store.close()
+
+    def model_keys(self) -> tuple[str, ...]:
+        """The embedding models whose templates the database holds."""
+        rows = self.store.db.execute("SELECT DISTINCT model_key FROM templates ORDER BY 1")
+        return tuple(str(r[0]) for r in rows.fetchall())
+
+    def require_model(self, model_key: str) -> None:
+        """Refuse a model other than the one every stored template came from.
+
+        Raises:
+            ModelMismatchError: naming the stored and the offered model sha256.
+        """
+        others = [k for k in self.model_keys() if k != model_key]
+        if others:
+            raise ModelMismatchError(
+                f"the database holds templates made by embedding model {others[0]}, but the "
+                f"loaded embedder is {model_key}; templates of two models are never mixed: load "
+                f"the model that made them, or forget and re-enrol everyone"
+            )
+
+    def enrol(self, request: EnrolRequest) -> int:
+        """Store an enrolment in one transaction; returns the person's id.
+
+        Raises:
+            ModelMismatchError: the database holds templates of another model.
+            UnknownPersonError: `person_id` does not exist.
+            InputError: neither or both of name and person_id, or no templates.
+        """
+        if (request.name is None) == (request.person_id is None) or not request.templates:
+            raise InputError("an enrolment needs templates and exactly one of name or person_id")
+        now = utc_now()
+        with self.store.atomic() as db:
+            self.require_model(request.model_key)
+            if request.person_id is None:
+                person_id = self._insert_person(request, now)
+            else:
+                person_id = self._touch_person(request.person_id, request.keep_photos, now)
+            c = request.consent
+            db.table("consents").insert(
+                {"person_id": person_id, "scope": c.scope, "staff": c.staff, "method": c.method}
+                | {"given_at": now}
+            )
+            for template in request.templates:
+                self._insert_template(person_id, request.model_key, template, now)
+            kept = self._insert_photos(person_id, request.photos_jpeg, now)
+            self._refresh_mean(person_id, request.model_key, now)
+            detail = f"person {person_id}: {len(request.templates)} templates, {kept} photos"
+            self.audit(c.staff, f"enrol:{c.method}", detail)
+        log.info("enrolled person %d (%d templates)", person_id, len(request.templates))
+        return person_id
+
+    def _insert_person(self, request: EnrolRequest, now: str) -> int:
+        name = str(request.name).strip()
+        if not name:
+            raise InputError("a person needs a non-empty display name")
+        row = {"display_name": name, "keep_photos": int(bool(request.keep_photos))}
+        prefs = {"preferences": request.preferences_json or "{}"}
+        table = self.store.db.table("people")
+        table.insert(row | prefs | {"created_at": now, "updated_at": now})
+        return int(str(table.last_pk))
+
+    def _touch_person(self, person_id: int, keep_photos: bool | None, now: str) -> int:
+        self.summary(person_id)  # raises UnknownPersonError
+        changes: dict[str, object] = {"updated_at": now}
+        if keep_photos is not None:
+            changes["keep_photos"] = int(keep_photos)
+        self.store.db.table("people").update(person_id, changes)
+        return person_id
+
+    def _insert_template(self, person_id: int, model_key: str, t: NewTemplate, now: str) -> None:
+        sealed = self.vault.seal_vector(t.vector, template_context(person_id, model_key))
+        self.store.db.table("templates").insert(
+            {"person_id": person_id, "model_key": model_key, "nonce": sealed.nonce}
+            | {"ciphertext": sealed.ciphertext, "quality": float(t.quality), "source": t.source}
+            | {"created_at": now}
+        )
+
+    def _insert_photos(self, person_id: int, photos: tuple[bytes, ...], now: str) -> int:
+        if not photos or not self.summary(person_id).keep_photos:
+            return 0
+        for jpeg in photos:
+            sealed = self.vault.seal(jpeg, f"photo:{person_id}")
+            self.store.db.table("photos").insert(
+                {"person_id": person_id, "nonce": sealed.nonce, "ciphertext": sealed.ciphertext}
+                | {"created_at": now}
+            )
+        return len(photos)
+
+    def _refresh_mean(self, person_id: int, model_key: str, now: str) -> None:
+        own = [
+            t.vector for t in self.templates(model_key, person_id) if t.source not in _NOT_IN_MEAN
+        ]
+        self.store.db.execute(
+            "DELETE FROM templates WHERE person_id = ? AND source = ?", [person_id, MEAN]
+        )
+        if len(own) >= 2:
+            mean = readonly(np.mean(np.stack(own), axis=0))
+            self._insert_template(person_id, model_key, NewTemplate(mean, MEAN), now)
+
+    def audit(self, staff: str, action: str, detail: str = "") -> None:
+        """Append an audit row (detail: ids and counts only, never a name or biometric data)."""
+        self.store.db.table("audit").insert(
+            {"at": utc_now(), "staff": staff, "action": action, "detail": detail}
+        )
+
+    def templates(self, model_key: str, person_id: int | None = None) -> tuple[StoredTemplate, ...]:
+        """Decrypted templates of `model_key` (of one person, or everyone), in storage order."""
+        sql = (
+            "SELECT person_id, source, quality, nonce, ciphertext FROM templates WHERE model_key=?"
+        )
+        params: list[object] = [model_key]
+        if person_id is not None:
+            sql += " AND person_id = ?"
+            params.append(person_id)
+        out = []
+        for pid, source, quality, nonce, ciphertext in self.store.db.execute(
+            sql + " ORDER BY id", params
+        ).fetchall():
+            vector = self.vault.open_vector(
+                Sealed(nonce, ciphertext), template_context(int(pid), model_key)
+            )
+            out.append(StoredTemplate(int(pid), str(source), float(quality), readonly(vector)))
+        return tuple(out)
+
+    def photos(self, person_id: int) -> tuple[bytes, ...]:
+        """The person's kept photos (JPEG bytes), decrypted."""
+        rows = self.store.db.execute(
+            "SELECT nonce, ciphertext FROM photos WHERE person_id = ? ORDER BY id", [person_id]
+        ).fetchall()
+        return tuple(self.vault.open(Sealed(n, c), f"photo:{person_id}") for n, c in rows)
+
+    def gallery(self, model_key: str, dim: int = 128) -> Gallery:
+        """The snapshot the pipeline searches: every template, decrypted, as one matrix.
+
+        Raises:
+            ModelMismatchError: the database holds templates of another embedding model.
+            CryptoError: the key does not open the templates.
+        """
+        self.require_model(model_key)
+        stored = self.templates(model_key)
+        names = {p.id: p.name for p in self.list_people()}
+        if not stored:
+            return Gallery.empty(model_key, dim)
+        matrix = np.stack([t.vector for t in stored])
+        return Gallery.build(matrix, [t.person_id for t in stored], names, model_key, dim)
+
+    def list_people(self) -> tuple[PersonSummary, ...]:
+        """Everyone enrolled, by id."""
+        return tuple(self._summaries(""))
+
+    def summary(self, person_id: int) -> PersonSummary:
+        """One person; UnknownPersonError if there is nobody with that id."""
+        found = self._summaries("WHERE p.id = ?", [person_id])
+        if not found:
+            raise UnknownPersonError(f"there is no enrolled person with id {person_id}")
+        return found[0]
+
+    def _summaries(self, where: str, params: list[object] | None = None) -> list[PersonSummary]:
+        rows = self.store.db.execute(
+            "SELECT p.id, p.display_name, "
+            "(SELECT count(*) FROM templates t WHERE t.person_id = p.id), "
+            "(SELECT count(*) FROM photos f WHERE f.person_id = p.id), "
+            "p.keep_photos, p.created_at, p.updated_at, p.preferences "
+            f"FROM people p {where} ORDER BY p.id",
+            params or [],
+        ).fetchall()
+        return [
+            PersonSummary(int(r[0]), r[1], r[2], r[3], bool(r[4]), r[5], r[6], r[7]) for r in rows
+        ]
+
+    def detail(self, person_id: int) -> PersonDetail:
+        """Everything about one person except templates and photos."""
+        person = self.summary(person_id)
+        db = self.store.db
+        consents = db.execute(
+            "SELECT scope, staff, method, given_at, withdrawn_at FROM consents "
+            "WHERE person_id = ? ORDER BY id",
+            [person_id],
+        ).fetchall()
+        keys = db.execute(
+            "SELECT DISTINCT model_key FROM templates WHERE person_id = ? ORDER BY 1", [person_id]
+        ).fetchall()
+        visits = db.execute("SELECT count(*) FROM visits WHERE person_id = ?", [person_id])
+        events = db.execute("SELECT count(*) FROM events WHERE person_id = ?", [person_id])
+        return PersonDetail(
+            person,
+            tuple(ConsentRecord(*row) for row in consents),
+            tuple(str(k[0]) for k in keys),
+            int(visits.fetchone()[0]),
+            int(events.fetchone()[0]),
+        )
+
+    def find_by_name(self, name: str) -> tuple[int, ...]:
+        """Ids of the people whose display name is exactly `name` (after trimming)."""
+        rows = self.store.db.execute(
+            "SELECT id FROM people WHERE display_name = ? ORDER BY id", [name.strip()]
+        )
+        return tuple(int(r[0]) for r in rows.fetchall())
+
+    def rename(self, person_id: int, name: str, staff: str) -> None:
+        """Change a display name (audited by id only)."""
+        if not name.strip():
+            raise InputError("the new name is empty")
+        with self.store.atomic() as db:
+            self.summary(person_id)
+            db.table("people").update(
+                person_id, {"display_name": name.strip(), "updated_at": utc_now()}
+            )
+            self.audit(staff, "rename", f"person {person_id}")
+
+    def forget(self, person_id: int, staff: str) -> ForgetReport:
+        """Delete everything about a person, then rewrite the file so the bytes are gone.
+
+        Every table with a foreign key to people is cleared explicitly (the schema's ON DELETE
+        CASCADE also covers rows that reference those rows: events of their visits, rewards).
+        """
+        deleted: list[tuple[str, int]] = []
+        with self.store.atomic() as db:
+            self.summary(person_id)
+            for table, column in _tables_referencing_people(self.store):
+                cursor = db.execute(f'DELETE FROM "{table}" WHERE "{column}" = ?', [person_id])
+                deleted.append((table, int(cursor.rowcount)))
+            db.execute("DELETE FROM people WHERE id = ?", [person_id])
+            deleted.append(("people", 1))
+            self.audit(staff, "forget", f"person {person_id}")
+        self.store.compact()
+        log.info("forgot person %d", person_id)
+        return ForgetReport(person_id, tuple(deleted))
+
+
+def _tables_referencing_people(store: Store) -> list[tuple[str, str]]:
+    rows = store.db.execute(
+        'SELECT m.name, f."from" FROM sqlite_master m, pragma_foreign_key_list(m.name) f '
+        "WHERE m.type = 'table' AND f.\"table\" = 'people' ORDER BY m.name"
+    ).fetchall()
+    return [(str(t), str(c)) for t, c in rows]
+
+
+def purge_unknown(store: Store, retention_days: int, now: datetime | None = None) -> PurgeReport:
+    """Delete unknown visitors' visits and events older than `retention_days` (one transaction).
+
+    Called whenever the kiosk or the `kiosk` command opens the database.
+    """
+    moment = now if now is not None else datetime.now(UTC)
+    cutoff = (moment.astimezone(UTC) - timedelta(days=retention_days)).isoformat("T", "seconds")
+    with store.atomic() as db:
+        events = db.execute(
+            "DELETE FROM events WHERE person_id IS NULL AND at < ? AND (visit_id IS NULL OR "
+            "visit_id IN (SELECT id FROM visits WHERE person_id IS NULL))",
+            [cutoff],
+        ).rowcount
+        visits = db.execute(
+            "DELETE FROM visits WHERE person_id IS NULL AND ended_at < ?", [cutoff]
+        ).rowcount
+    if visits or events:
+        log.info("purged %d unknown visits and %d events before %s", visits, events, cutoff)
+    return PurgeReport(cutoff, int(visits), int(events))
+
+
+def open_people(
+    paths: PathsConfig, retention_days: int | None, now: datetime | None = None
+) -> PeopleStore:
+    """Open the database and the key, and purge old unknown-visitor data (None: no purge).
+
+    The key is created only while the database holds no sealed data; after that a missing key
+    is an error (creating a new one would make every template unreadable).
+    """
+    store = open_store(paths.data_dir)
+    try:
+        sealed = store.db.execute(
+            "SELECT (SELECT count(*) FROM templates) + (SELECT count(*) FROM photos)"
+        ).fetchone()[0]
+        vault = Vault(load_or_create_key(paths.key_path, create=sealed == 0))
+        if retention_days is not None:
+            purge_unknown(store, retention_days, now)
+    except BaseException:
+        store.close()
+        raise
+    return PeopleStore(store, vault)

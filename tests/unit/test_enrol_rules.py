@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from kiosk.core.enrol_rules import GateSettings, check_change, check_face, smallest_change
+from kiosk.core.types import Quality
+
+GATES = GateSettings()
+GOOD = Quality(size_px=120, sharpness=100, yaw_deg=5, pitch_deg=-3, roll_deg=2)
+
+
+def q(**changes: float) -> Quality:
+    values = {
+        "size_px": GOOD.size_px,
+        "sharpness": GOOD.sharpness,
+        "yaw_deg": GOOD.yaw_deg,
+        "pitch_deg": GOOD.pitch_deg,
+        "roll_deg": GOOD.roll_deg,
+    }
+    return Quality(**(values | changes))
+
+
+@pytest.mark.parametrize(
+    ("faces", "quality", "reason", "message"),
+    [
+        (1, GOOD, "ok", "got it, keep still"),
+        (0, None, "no_face", "look at the camera"),
+        (2, GOOD, "many_faces", "only one person please"),
+        (1, None, "no_landmarks", "look at the camera"),
+        (1, q(size_px=60), "too_small", "move closer"),
+        (1, q(yaw_deg=-40), "turned", "look at the camera"),
+        (1, q(pitch_deg=30), "turned", "look at the camera"),
+        (1, q(roll_deg=25), "turned", "look at the camera"),
+        (1, q(sharpness=10), "blurry", "hold still"),
+        (3, q(size_px=10), "many_faces", "only one person please"),  # first failing gate wins
+        (1, q(size_px=10, sharpness=1), "too_small", "move closer"),
+    ],
+)
+def test_face_gates(faces: int, quality: Quality | None, reason: str, message: str) -> None:
+    result = check_face(faces, quality, GATES)
+    assert (result.ok, result.reason, result.message) == (reason == "ok", reason, message)
+
+
+def test_the_same_frame_twice_is_refused() -> None:
+    rng = np.random.default_rng(0)
+    first = rng.normal(0, 0.1, 128).astype(np.float32)
+    previous = first[None]
+    assert smallest_change(first, np.zeros((0, 128))) == float("inf")
+    assert check_change(first, np.zeros((0, 128)), GATES).ok
+    assert check_change(first, previous, GATES).reason == "repeat"
+    assert check_change(first + 0.001, previous, GATES).reason == "repeat"
+    moved = first + 0.01  # distance 0.01 * sqrt(128) ~= 0.11
+    assert check_change(moved, previous, GATES).ok
+    assert smallest_change(moved, np.stack([moved, first])) == pytest.approx(0.0)
