@@ -1,0 +1,112 @@
+"""`kiosk recommend evaluate` and `kiosk recommend simulate`: judge policies before going live."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from kiosk.config import KioskConfig
+from kiosk.errors import InputError
+from kiosk.recommend.context import FEATURES, Context
+from kiosk.recommend.linucb import LinUCB
+from kiosk.recommend.offline import LoggedSlate, OfflineEstimate, evaluate, logged_value
+from kiosk.recommend.policies import POLICY_NAMES, Candidates, Item, Shown, make_policy
+from kiosk.store.catalog import Catalog
+from kiosk.store.db import open_store
+from kiosk.store.learning import LearningLog, LoggedImpression
+
+
+@dataclass(frozen=True, slots=True)
+class EvaluationReport:
+    """Offline estimates of each candidate policy on the kiosk's logged slates.
+
+    Attributes:
+        slates: logged slates used.
+        logging_policies: the policies that logged them.
+        logged_value: mean reward per slate the logging policies got, and its standard error.
+        estimates: IPS and DR estimate per candidate policy.
+    """
+
+    slates: int
+    logging_policies: tuple[str, ...]
+    logged_value: tuple[float, float]
+    estimates: tuple[OfflineEstimate, ...]
+
+
+def run_evaluate(config: KioskConfig, policies: Sequence[str] = POLICY_NAMES) -> EvaluationReport:
+    """Estimate each of `policies` from the impressions and rewards in the kiosk database.
+
+    The candidates are today's catalog and popularity (the logs do not keep either), and the
+    bandit is its saved state, frozen.
+
+    Raises:
+        InputError: there are no logged slates yet, or an unknown policy name.
+    """
+    store = open_store(config.paths.data_dir)
+    try:
+        log = LearningLog(store)
+        catalog = Catalog(store)
+        items = tuple(Item(p.sku, p.category) for p in catalog.products())
+        candidates = Candidates(items, log.popularity(days=7.0))
+        rows = log.logged()
+        slates = logged_slates(rows, candidates)
+        blob = log.load_state("global")
+    finally:
+        store.close()
+    if not slates:
+        raise InputError("no logged suggestions to evaluate: run the kiosk first")
+    model = LinUCB(alpha=config.recommend.alpha)
+    if blob is not None:
+        saved = LinUCB.from_bytes(blob, alpha=config.recommend.alpha)
+        model = saved if saved.features == FEATURES else model
+    estimates = []
+    for name in policies:
+        try:
+            policy = make_policy(name, model)
+        except ValueError as exc:
+            raise InputError(str(exc)) from exc
+        estimates.append(evaluate(policy, slates, config.recommend.k))
+    return EvaluationReport(
+        slates=len(slates),
+        logging_policies=tuple(sorted({r.policy for r in rows})),
+        logged_value=logged_value(slates),
+        estimates=tuple(estimates),
+    )
+
+
+def logged_slates(
+    rows: Sequence[LoggedImpression], candidates: Candidates
+) -> tuple[LoggedSlate, ...]:
+    """Group logged impressions into slates (by the slate id in their context).
+
+    Impressions of products no longer in the catalog, or with an unreadable context, are skipped.
+    """
+    category = {i.sku: i.category for i in candidates.items}
+    groups: dict[str, list[LoggedImpression]] = defaultdict(list)
+    contexts: dict[str, Context] = {}
+    for row in rows:
+        if row.sku not in category:
+            continue
+        try:
+            context = Context.from_json(row.context_json)
+        except ValueError:
+            continue
+        slate = _slate_id(row)
+        groups[slate].append(row)
+        contexts.setdefault(slate, context)
+    out = []
+    for slate, members in groups.items():
+        shown = tuple(Shown(m.sku, category[m.sku], m.position, m.propensity) for m in members)
+        rewards = tuple(min(1.0, m.explicit_reward) + m.valence_reward for m in members)
+        out.append(LoggedSlate(contexts[slate], candidates, shown, rewards))
+    return tuple(out)
+
+
+def _slate_id(row: LoggedImpression) -> str:
+    try:
+        value = json.loads(row.context_json).get("slate")
+    except (ValueError, AttributeError):
+        value = None
+    return str(value) if value else f"impression:{row.impression_id}"
