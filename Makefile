@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.installed
 run: $(STAMP)
 	$(BIN)/kiosk run
 
-test: $(STAMP) lint unit test-coreml
+test: $(STAMP) lint unit test-coreml test-bundle
 
 lint: $(STAMP)
 	$(BIN)/ruff check kiosk tests models/build ios_companion
@@ -65,3 +65,28 @@ coreml: $(COREML_STAMP)
 
 test-coreml: $(COREML_STAMP)
 	cd ios_companion && ../$(COREML_VENV)/bin/python -m pytest
+
+# Installer bundle (packaging/README.md): a PyInstaller one-folder build, dist/iface-kiosk/, that
+# runs on a PC without Python. PyInstaller is a build tool: it lives in its own environment.
+BUNDLE_VENV  ?= .venv-bundle
+BUNDLE_STAMP := $(BUNDLE_VENV)/.installed
+
+.PHONY: bundle test-bundle
+
+$(BUNDLE_STAMP): pyproject.toml packaging/constraints.txt packaging/requirements-bundle.txt
+	bash packaging/system-deps.sh
+	test -x $(BUNDLE_VENV)/bin/python || $(PYTHON) -m venv $(BUNDLE_VENV)
+	$(BUNDLE_VENV)/bin/python -m pip install --quiet --upgrade pip==26.3
+	$(BUNDLE_VENV)/bin/python -m pip install --quiet -c packaging/constraints.txt \
+		-r packaging/requirements-bundle.txt .
+	$(BUNDLE_VENV)/bin/python -m pip check
+	touch $(BUNDLE_STAMP)
+
+bundle: $(BUNDLE_STAMP)
+	$(BUNDLE_VENV)/bin/pyinstaller --noconfirm --log-level WARN \
+		--distpath dist --workpath build/pyinstaller packaging/kiosk.spec
+	du -sh dist/iface-kiosk
+
+# The bundle's own self-test (models, demo clip, suggestions, GUI offscreen), as on a shop PC.
+test-bundle: bundle
+	QT_QPA_PLATFORM=offscreen dist/iface-kiosk/iface-kiosk --self-test

@@ -17,14 +17,14 @@ from pathlib import Path
 from rich.console import Console
 
 from kiosk import __version__
-from kiosk.cli import doctor, evaluation, run, vision
+from kiosk.cli import catalog, doctor, evaluation, people, recommend, run, selftest, vision
 from kiosk.cli.common import Handler, err
 from kiosk.config import load_config
 from kiosk.errors import KioskError
 
 log = logging.getLogger(__name__)
 
-GROUPS = (run, doctor, vision, evaluation)
+GROUPS = (run, doctor, vision, evaluation, people, catalog, recommend)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -33,6 +33,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     os.environ.setdefault("GLOG_minloglevel", "2")
     parser = build_parser()
     args = parser.parse_args(argv)
+    if not args.self_test and getattr(args, "handler", None) is None:
+        parser.error("a command is required (or --self-test)")
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
@@ -40,7 +42,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     console = Console(highlight=False)
     try:
         config = load_config(args.config, os.environ)
-        handler: Handler = args.handler
+        handler: Handler = selftest.cmd_self_test if args.self_test else args.handler
         return handler(args, config, console)
     except KioskError as exc:
         err.print(f"[bold red]error:[/] {exc}")
@@ -65,7 +67,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="kiosk.toml to use (default: $KIOSK_CONFIG or <data dir>/kiosk.toml)",
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging to stderr")
-    nouns = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="check this installation end to end (models, demo clip, suggestions, GUI "
+        "offscreen) instead of running a command; exits 0 when everything passed",
+    )
+    nouns = parser.add_subparsers(title="commands", metavar="COMMAND")
     for group in GROUPS:
         group.register(nouns)
     return parser

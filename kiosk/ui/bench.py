@@ -53,6 +53,8 @@ def run_gui_bench(
 ) -> GuiBenchReport:
     """Run the shopper view on the demo clip (paced, as in the kiosk) and measure."""
     app = qt_application()
+    quit_on_close = app.quitOnLastWindowClosed()
+    app.setQuitOnLastWindowClosed(False)  # closing the view must not post a quit for later loops
     clip = demo_clip()
     plan = SourcePlan(lambda: VideoFileSource(clip, loop=True), True, "demo clip")
     view, controller = build_shopper(config, models, gallery, plan, session)
@@ -78,6 +80,7 @@ def run_gui_bench(
     handler = np.asarray(controller.stats.handler_ms or [0.0])
     stall = np.asarray(stalls or [0.0])
     view.close()
+    app.setQuitOnLastWindowClosed(quit_on_close)
     return GuiBenchReport(
         seconds=elapsed,
         frames_shown=controller.stats.frames,
