@@ -6,6 +6,7 @@ or tapped)."""
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -89,8 +90,9 @@ class KioskController(QObject):
         self.stats = GuiStats()
         self.last_result: FrameResult | None = None
         self._slot: LatestSlot[Frame] = LatestSlot()
+        self.models_lock = threading.Lock()  # the models serve one thread at a time
         self.camera = CameraWorker(open_source, self._slot, paced=paced)
-        self.worker = PipelineWorker(pipeline, self._slot)
+        self.worker = PipelineWorker(pipeline, self._slot, self.models_lock)
         self.camera.sig_state.connect(self._on_camera_state)
         self.worker.sig_packet.connect(self._on_packet)
         self.worker.sig_error.connect(self._on_pipeline_error)

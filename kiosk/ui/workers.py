@@ -68,6 +68,15 @@ class CameraWorker(QThread):
         self._paced = paced
         self._backoff_s = backoff_s
         self._stop = threading.Event()
+        self._taps: tuple[LatestSlot[Frame], ...] = ()
+
+    def add_tap(self, slot: LatestSlot[Frame]) -> None:
+        """Also deliver frames to `slot` (e.g. enrolment), until `remove_tap`."""
+        self._taps = (*self._taps, slot)  # one atomic assignment: no lock needed
+
+    def remove_tap(self, slot: LatestSlot[Frame]) -> None:
+        """Stop delivering frames to `slot`."""
+        self._taps = tuple(t for t in self._taps if t is not slot)
 
     def stop(self) -> None:
         """Ask the thread to finish; it exits within a frame or one back-off tick."""
@@ -108,6 +117,8 @@ class CameraWorker(QThread):
                 if delay > 0 and self._stop.wait(delay):
                     return got_any
             self._slot.put(frame)
+            for tap in self._taps:
+                tap.put(frame)
         if not got_any:
             raise KioskError(f"{source.name} delivered no frames")
         return got_any
@@ -126,11 +137,22 @@ class PipelineWorker(QThread):
     sig_packet = Signal(object)  # FramePacket
     sig_error = Signal(str)
 
-    def __init__(self, pipeline: Pipeline, slot: LatestSlot[Frame]) -> None:
+    def __init__(
+        self, pipeline: Pipeline, slot: LatestSlot[Frame], models_lock: threading.Lock
+    ) -> None:
         super().__init__()
         self.pipeline = pipeline
         self._slot = slot
+        self._models_lock = models_lock
         self._stop = threading.Event()
+        self._paused = threading.Event()
+
+    def set_paused(self, paused: bool) -> None:
+        """Skip frames while paused (staff mode enrolment needs the models and the CPU)."""
+        if paused:
+            self._paused.set()
+        else:
+            self._paused.clear()
 
     def stop(self) -> None:
         """Ask the thread to finish after the current frame."""
@@ -140,12 +162,55 @@ class PipelineWorker(QThread):
     def run(self) -> None:
         while not self._stop.is_set():
             frame = self._slot.take(0.25)
-            if frame is None:
+            if frame is None or self._paused.is_set():
                 continue
             try:
-                result = self.pipeline.process(frame)
+                with self._models_lock:
+                    result = self.pipeline.process(frame)
             except Exception as exc:  # one bad frame must not stop the kiosk
                 log.exception("pipeline failed on frame %d", frame.index)
                 self.sig_error.emit(f"analysis failed on a frame: {exc}")
                 continue
             self.sig_packet.emit(FramePacket(frame, result))
+
+
+class EnrolWorker(QThread):
+    """Feeds camera frames to an enrolment session off the GUI thread until it is complete.
+
+    `feed` runs the models, so it holds the same lock as the pipeline worker.
+    """
+
+    sig_feedback = Signal(object, object)  # EnrolFeedback, Frame
+
+    def __init__(
+        self,
+        feed: Callable[[Frame], object],
+        slot: LatestSlot[Frame],
+        models_lock: threading.Lock,
+    ) -> None:
+        super().__init__()
+        self._feed = feed
+        self._slot = slot
+        self._models_lock = models_lock
+        self._stop = threading.Event()
+
+    def stop(self) -> None:
+        """Finish after the current frame."""
+        self._stop.set()
+        self._slot.close()
+
+    def run(self) -> None:
+        while not self._stop.is_set():
+            frame = self._slot.take(0.25)
+            if frame is None:
+                continue
+            try:
+                with self._models_lock:
+                    feedback = self._feed(frame)
+            except Exception as exc:  # a bad frame must not end the enrolment
+                log.exception("enrolment failed on frame %d", frame.index)
+                self.sig_feedback.emit(exc, frame)
+                continue
+            self.sig_feedback.emit(feedback, frame)
+            if getattr(feedback, "done", False):
+                return
