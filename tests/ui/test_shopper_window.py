@@ -46,7 +46,18 @@ def test_window_shows_frames_and_names_the_demo_people(
         lambda p: names.update(f.identity.name for f in p.result.faces if f.identity.known)
     )
     try:
-        qtbot.waitUntil(lambda: {"obama", "biden"} <= names, timeout=60_000)
+        try:
+            qtbot.waitUntil(lambda: {"obama", "biden"} <= names, timeout=60_000)
+        except Exception:
+            print(
+                "DEBUG frames",
+                view.video.frames_shown,
+                controller.stats.frames,
+                names,
+                controller.camera.isRunning(),
+                controller.worker.isRunning(),
+            )
+            raise
         assert view.video.frames_shown > 10
         assert controller.stats.worst_handler_ms < 1000  # sanity, not a speed test
         image = view.video.grab().toImage()
