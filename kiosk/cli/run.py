@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from rich.console import Console
 
 from kiosk.cli.common import Subparsers, err
 from kiosk.commands import session
 from kiosk.config import KioskConfig
-from kiosk.paths import resource_root
 
 
 def register(nouns: Subparsers) -> None:
@@ -27,15 +27,41 @@ def register(nouns: Subparsers) -> None:
     )
     cmd.set_defaults(handler=_cmd_run)
 
+    shot = nouns.add_parser(
+        "screenshot",
+        help="photograph the kiosk in demo mode (shopper view, enrolment, analytics, ...)",
+        description="Runs the real kiosk on the demo clip (offscreen unless a display is set) "
+        "and saves PNGs for the README. Demo data goes to a temporary directory.",
+    )
+    shot.add_argument("--out", type=Path, default=Path("assets") / "screenshots")
+    shot.set_defaults(handler=_cmd_screenshot)
+
 
 def _cmd_run(args: argparse.Namespace, config: KioskConfig, console: Console) -> int:
-    from kiosk.ui.app import run_kiosk  # Qt only when the GUI is wanted
+    from kiosk.ui.app import plan_source
+    from kiosk.ui.kiosk_app import demo_config, run_kiosk_app  # Qt only when the GUI is wanted
+
+    demo = args.demo or plan_source(config, False).description.startswith("demo")
+    if demo:
+        config = demo_config(config)
+        err.print(
+            f"demo mode: the bundled clip plays as the camera; data in {config.paths.data_dir}"
+        )
+    models = session.load_models(config)
+    try:
+        return run_kiosk_app(config, models, demo=demo, fullscreen=args.fullscreen)
+    finally:
+        models.close()
+
+
+def _cmd_screenshot(args: argparse.Namespace, config: KioskConfig, console: Console) -> int:
+    from kiosk.ui.screenshots import take_screenshots
 
     models = session.load_models(config)
     try:
-        people = resource_root() / "assets" / "demo" / "people"
-        gallery = session.gallery_from_folder(models, people).gallery
-        err.print("starting the kiosk…")
-        return run_kiosk(config, models, gallery, demo=args.demo, fullscreen=args.fullscreen)
+        saved = take_screenshots(config, models, args.out)
     finally:
         models.close()
+    for path in saved:
+        console.print(f"wrote {path}")
+    return 0 if saved else 1

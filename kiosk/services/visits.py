@@ -1,9 +1,10 @@
-"""Visits: one row per person who stood in front of the kiosk, written when they leave.
+"""Visits: one row per person who stood in front of the kiosk.
 
-A visit starts with a track and ends when the track has been gone for `end_after_s`. The row
-holds the person's id if the track was recognised at any point (only consented, enrolled
-people can be), else NULL: an unknown visitor leaves only a time range, purged after the
-retention period.
+A visit starts with a track (the row is written then, so suggestions shown during the visit
+can refer to it) and ends when the track has been gone for `end_after_s`. The row holds the
+person's id if the track was recognised at any point (only consented, enrolled people can be),
+else NULL: an unknown visitor leaves only a time range, purged after the retention period.
+Visits shorter than `min_visit_s` (passers-by, false detections) are deleted when they end.
 """
 
 from __future__ import annotations
@@ -13,12 +14,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from kiosk.core.types import FrameResult
-from kiosk.store.analytics import VisitRow, record_visits
+from kiosk.store.analytics import drop_visit, end_visit, start_visit
 from kiosk.store.db import Store
 
 
 @dataclass(slots=True)
 class _Open:
+    visit_id: int
     started: datetime
     last_seen_s: float
     person_id: int | None = None
@@ -47,13 +49,20 @@ class VisitRecorder:
         for face in result.faces:
             visit = self._open.get(face.track_id)
             if visit is None:
-                visit = self._open[face.track_id] = _Open(self.clock(), now_s)
+                started = self.clock()
+                visit = _Open(start_visit(self.store, started), started, now_s)
+                self._open[face.track_id] = visit
             visit.last_seen_s = now_s
             if face.identity.person_id is not None:
                 visit.person_id = face.identity.person_id
         ended = [t for t, v in self._open.items() if now_s - v.last_seen_s > self.end_after_s]
         if ended:
             self._write([self._open.pop(t) for t in ended], now_s)
+
+    def visit_of(self, track_id: int) -> int | None:
+        """The visit row of an open track."""
+        visit = self._open.get(track_id)
+        return None if visit is None else visit.visit_id
 
     def current_person(self) -> int | None:
         """A recognised person among the open visits, if any (the most recently seen)."""
@@ -67,11 +76,9 @@ class VisitRecorder:
 
     def _write(self, visits: list[_Open], now_s: float) -> None:
         ended_at = self.clock()
-        rows = [
-            VisitRow(v.person_id, v.started, ended_at)
-            for v in visits
-            if (ended_at - v.started).total_seconds() >= self.min_visit_s
-        ]
-        if rows:
-            record_visits(self.store, rows)
-            self.written += len(rows)
+        for visit in visits:
+            if (ended_at - visit.started).total_seconds() >= self.min_visit_s:
+                end_visit(self.store, visit.visit_id, visit.person_id, ended_at)
+                self.written += 1
+            else:
+                drop_visit(self.store, visit.visit_id)

@@ -19,6 +19,32 @@ class VisitRow:
     ended_at: datetime
 
 
+def start_visit(store: Store, started_at: datetime) -> int:
+    """Open a visit row (unknown visitor until `end_visit` says otherwise); returns its id."""
+    stamp = started_at.isoformat(timespec="seconds")
+    with store.atomic() as db:
+        cursor = db.execute(
+            "INSERT INTO visits (person_id, started_at, ended_at) VALUES (NULL, ?, ?)",
+            [stamp, stamp],
+        )
+        return int(cursor.lastrowid or 0)
+
+
+def end_visit(store: Store, visit_id: int, person_id: int | None, ended_at: datetime) -> None:
+    """Close a visit: who it was (None: unknown) and when it ended."""
+    with store.atomic() as db:
+        db.execute(
+            "UPDATE visits SET person_id = ?, ended_at = ? WHERE id = ?",
+            [person_id, ended_at.isoformat(timespec="seconds"), visit_id],
+        )
+
+
+def drop_visit(store: Store, visit_id: int) -> None:
+    """Delete a visit too short to count (and, by cascade, what was logged for it)."""
+    with store.atomic() as db:
+        db.execute("DELETE FROM visits WHERE id = ?", [visit_id])
+
+
 def record_visits(store: Store, visits: Sequence[VisitRow]) -> None:
     """Append visits (all or none)."""
     rows = [
@@ -118,12 +144,15 @@ def _valence(store: Store, start: str) -> tuple[ValenceCount, ...]:
 
 
 def _valence_of(context_json: str) -> str:
-    """The valence recorded in an impression's context, if any."""
+    """The valence recorded in an impression's context: the one-hot `valence_<name>` feature."""
     try:
         context = json.loads(context_json)
     except (TypeError, ValueError):
         return "unknown"
-    value = context.get("valence") if isinstance(context, dict) else None
-    if value in ("positive", "neutral", "negative"):
-        return str(value)
+    features = context.get("features") if isinstance(context, dict) else None
+    if not isinstance(features, dict):
+        return "unknown"
+    for name in ("positive", "neutral", "negative"):
+        if features.get(f"valence_{name}") == 1.0:
+            return name
     return "unknown"

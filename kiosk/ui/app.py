@@ -19,7 +19,6 @@ from kiosk.paths import resource_root
 from kiosk.ui.controller import KioskController, ShopperSession
 from kiosk.ui.shopper import Overlays, ShopperView
 from kiosk.ui.style import STYLE
-from kiosk.ui.window import KioskWindow
 from kiosk.vision.models import VisionModels
 from kiosk.vision.pipeline import Pipeline
 
@@ -85,28 +84,3 @@ def build_shopper(
     pipeline = Pipeline(models, gallery, config.pipeline)
     controller = KioskController(view, pipeline, plan.open, session, paced=plan.paced)
     return view, controller
-
-
-def run_kiosk(
-    config: KioskConfig,
-    models: VisionModels,
-    gallery: Gallery,
-    *,
-    demo: bool,
-    fullscreen: bool,
-    session: ShopperSession | None = None,
-) -> int:
-    """Open the window and run until it closes; returns the exit code."""
-    app = qt_application()
-    plan = plan_source(config, demo)
-    view, controller = build_shopper(config, models, gallery, plan, session)
-    window = KioskWindow(view, kiosk_mode=fullscreen, cursor_hide_s=config.display.cursor_hide_s)
-    app.aboutToQuit.connect(controller.stop)
-    controller.start()
-    if fullscreen:
-        window.showFullScreen()
-    else:
-        window.resize(1280, 760)
-        window.show()
-    log.info("kiosk started on %s", plan.description)
-    return app.exec()

@@ -23,6 +23,7 @@ from kiosk.core.types import FaceResult, FrameResult
 from kiosk.ui.widgets import button, label
 
 KNOWN = QColor("#3ddc97")
+CHECKING = QColor("#ffd166")  # recognised, liveness not passed yet: nothing personal shown
 UNKNOWN = QColor("#7aa7ff")
 BADGE_BG = QColor(12, 16, 28, 200)
 NOTICE = (
@@ -68,7 +69,7 @@ class VideoView(QWidget):
         self.setMinimumSize(320, 240)
         self._image: QImage | None = None
         self._result: FrameResult | None = None
-        self._status = "Starting the camera…"
+        self._status = "Waiting for the camera…"
         self._emotion_display: Mapping[str, str] = {}
         self.overlays = Overlays()
         self.frames_shown = 0
@@ -113,7 +114,9 @@ class VideoView(QWidget):
     ) -> None:
         x1, y1, x2, y2 = (v * scale for v in face.box.xyxy)
         box = QRectF(origin.x() + x1, origin.y() + y1, x2 - x1, y2 - y1)
-        colour = KNOWN if face.identity.known else UNKNOWN
+        colour = UNKNOWN
+        if face.identity.known:
+            colour = KNOWN if face.live else CHECKING
         painter.setPen(QPen(colour, 3))
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.drawRoundedRect(box, 12, 12)
@@ -124,7 +127,12 @@ class VideoView(QWidget):
     def _badges(self, face: FaceResult) -> list[str]:
         badges = []
         if self.overlays.names:
-            badges.append(face.identity.name.title() if face.identity.known else "Welcome")
+            if not face.identity.known:
+                badges.append("Welcome")
+            elif face.live:
+                badges.append(face.identity.name.title())
+            else:
+                badges.append(f"{face.identity.name.title()} · checking it's you")
         if self.overlays.emotion and face.emotion is not None:
             badges.append(self._emotion_display.get(face.emotion.top, face.emotion.top))
         if self.overlays.mask and face.mask is not None and face.mask.top == "with_mask":

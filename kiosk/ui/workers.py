@@ -15,7 +15,15 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QThread, Signal
 
+from kiosk.camera.reader import ReadEnded, ThreadedReader
 from kiosk.camera.sources import FrameSource
+from kiosk.core import camera_health
+from kiosk.core.camera_health import (
+    CameraHealth,
+    HealthSettings,
+    HealthVerdict,
+    mean_brightness,
+)
 from kiosk.core.latest import LatestSlot
 from kiosk.core.types import Frame, FrameResult
 from kiosk.errors import KioskError
@@ -23,7 +31,10 @@ from kiosk.vision.pipeline import Pipeline
 
 log = logging.getLogger(__name__)
 
-STARTING, LIVE, LOST, STOPPED = "starting", "live", "lost", "stopped"
+STARTING, STOPPED = "starting", "stopped"
+LIVE, DARK, LOST = camera_health.LIVE, camera_health.DARK, camera_health.LOST  # health decides
+_WAIT_TICK_S = 0.1  # how often the camera thread, waiting for a frame, checks stop and stall
+_READER_JOIN_S = 0.5  # how long a finished stream waits for its reader thread to exit
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,15 +47,38 @@ class FramePacket:
 
 @dataclass(frozen=True, slots=True)
 class CameraState:
-    """What the camera thread reports: `state` is starting, live, lost or stopped."""
+    """What the camera thread reports.
+
+    Attributes:
+        state: "starting", "live", "dark" (frames arrive but are black), "lost" (failed or no
+            frames for `stall_s`; a retry follows in `retry_in_s`) or "stopped".
+        detail: what a person reads (source name, error, "no frames for 3 s", ...).
+        retry_in_s: seconds until the next attempt (lost only).
+    """
 
     state: str
     detail: str
     retry_in_s: float = 0.0
 
 
+@dataclass(frozen=True, slots=True)
+class _StreamEnd:
+    """How streaming one opened source ended: `error` None when it ended or stop was asked."""
+
+    got_frames: bool
+    error: str | None
+
+
 class CameraWorker(QThread):
-    """Reads a frame source into the slot; on failure reports it and retries with back-off."""
+    """Reads a frame source into the slot; watches the picture; on failure reports it and
+    retries with back-off.
+
+    The source's blocking read runs in a `ThreadedReader` (a daemon thread), and this thread
+    waits for each frame with a timeout, so a driver that stalls without an error is noticed
+    after `stall_s` and given up on (reported lost, reopened with back-off) even if its read
+    never returns. Frames are checked by `CameraHealth`: black frames make the state dark
+    (they are still delivered), a change of picture size is reported and the frames flow on.
+    """
 
     sig_state = Signal(object)  # CameraState
 
@@ -55,18 +89,21 @@ class CameraWorker(QThread):
         *,
         paced: bool,
         backoff_s: tuple[float, ...] = (1.0, 2.0, 4.0, 8.0, 15.0, 30.0),
+        stall_s: float = 3.0,
     ) -> None:
         """Args:
         open_source: opens the source (raises CameraError/InputError when it cannot).
         slot: where frames go.
         paced: play files at their own frame rate (a webcam paces itself).
         backoff_s: waits between reconnection attempts; the last one repeats.
+        stall_s: seconds without a frame after which the camera counts as lost.
         """
         super().__init__()
         self._open_source = open_source
         self._slot = slot
         self._paced = paced
         self._backoff_s = backoff_s
+        self._health = HealthSettings(stall_s=stall_s)
         self._stop = threading.Event()
         self._taps: tuple[LatestSlot[Frame], ...] = ()
 
@@ -79,7 +116,7 @@ class CameraWorker(QThread):
         self._taps = tuple(t for t in self._taps if t is not slot)
 
     def stop(self) -> None:
-        """Ask the thread to finish; it exits within a frame or one back-off tick."""
+        """Ask the thread to finish; it exits within a frame, a wait tick or a back-off tick."""
         self._stop.set()
 
     def run(self) -> None:
@@ -91,37 +128,60 @@ class CameraWorker(QThread):
             except KioskError as exc:
                 failures = self._wait_after_failure(str(exc), failures)
                 continue
-            try:
-                failures = 0 if self._stream(source) else failures
-            except KioskError as exc:
-                failures = self._wait_after_failure(str(exc), failures)
             except Exception as exc:  # a driver can fail in many ways; keep the kiosk up
-                log.exception("camera thread error")
+                log.exception("opening the camera failed")
                 failures = self._wait_after_failure(f"camera error: {exc}", failures)
-            finally:
-                source.close()
+                continue
+            end = self._stream(source)
+            failures = 0 if end.got_frames else failures
+            if end.error is not None and not self._stop.is_set():
+                failures = self._wait_after_failure(end.error, failures)
         self.sig_state.emit(CameraState(STOPPED, "camera stopped"))
 
-    def _stream(self, source: FrameSource) -> bool:
-        """Push frames until the source ends or stop is asked; True if any frame came."""
+    def _stream(self, source: FrameSource) -> _StreamEnd:
+        """Deliver frames until the source ends, fails or stalls, or stop is asked."""
+        reader = ThreadedReader(source)
+        reader.start()
+        try:
+            return self._pump(reader, source.name)
+        finally:
+            if not reader.abandon(_READER_JOIN_S):
+                log.warning("%s: a read is still blocked; leaving it behind", source.name)
+
+    def _pump(self, reader: ThreadedReader, name: str) -> _StreamEnd:
         started = time.monotonic()
+        health = CameraHealth(self._health, started)
         got_any = False
-        for frame in source.frames():
-            if self._stop.is_set():
-                return got_any
+        while not self._stop.is_set():
+            item = reader.take(_WAIT_TICK_S)
+            if item is None:
+                verdict = health.check(time.monotonic())
+                if verdict.state == LOST:
+                    return _StreamEnd(got_any, verdict.detail)
+                continue
+            if isinstance(item, ReadEnded):
+                return _ended(item, name, got_any)
             if not got_any:
-                self.sig_state.emit(CameraState(LIVE, source.name))
+                self.sig_state.emit(CameraState(LIVE, name))
                 got_any = True
-            if self._paced:
-                delay = frame.timestamp_ms / 1000.0 - (time.monotonic() - started)
-                if delay > 0 and self._stop.wait(delay):
-                    return got_any
-            self._slot.put(frame)
+            if self._paced and self._wait_for_time(item, started):
+                break
+            self._note(health.on_frame(time.monotonic(), *_looks(item)), name)
+            self._slot.put(item)
             for tap in self._taps:
-                tap.put(frame)
-        if not got_any:
-            raise KioskError(f"{source.name} delivered no frames")
-        return got_any
+                tap.put(item)
+        return _StreamEnd(got_any, None)
+
+    def _wait_for_time(self, frame: Frame, started: float) -> bool:
+        """Wait until the frame's time in the file has come; True if stop was asked."""
+        delay = frame.timestamp_ms / 1000.0 - (time.monotonic() - started)
+        return delay > 0 and self._stop.wait(delay)
+
+    def _note(self, verdict: HealthVerdict, name: str) -> None:
+        if not verdict.changed:
+            return
+        log.info("%s: %s: %s", name, verdict.state, verdict.detail)
+        self.sig_state.emit(CameraState(verdict.state, verdict.detail))
 
     def _wait_after_failure(self, detail: str, failures: int) -> int:
         wait = self._backoff_s[min(failures, len(self._backoff_s) - 1)]
@@ -129,6 +189,22 @@ class CameraWorker(QThread):
         self.sig_state.emit(CameraState(LOST, detail, wait))
         self._stop.wait(wait)
         return failures + 1
+
+
+def _looks(frame: Frame) -> tuple[float, tuple[int, ...]]:
+    """What `CameraHealth.on_frame` needs of a frame: mean brightness and shape."""
+    return mean_brightness(frame.image_bgr), tuple(frame.image_bgr.shape)
+
+
+def _ended(ended: ReadEnded, name: str, got_any: bool) -> _StreamEnd:
+    """The stream's end from the reader's: a clean end, no frames at all, or an error."""
+    error = ended.error
+    if error is None:
+        return _StreamEnd(got_any, None if got_any else f"{name} delivered no frames")
+    if isinstance(error, KioskError):
+        return _StreamEnd(got_any, str(error))
+    log.error("camera read failed", exc_info=error)
+    return _StreamEnd(got_any, f"camera error: {error}")
 
 
 class PipelineWorker(QThread):

@@ -53,15 +53,16 @@ def test_visits_are_written_when_tracks_leave(tmp_path: Path) -> None:
     assert recorder.written == 1
     recorder.close(7.0)
     rows = list(store.db.query("SELECT person_id FROM visits ORDER BY id"))
-    assert [r["person_id"] for r in rows] == [None, 7]
+    assert [r["person_id"] for r in rows] == [7, None]  # rows are opened in track order
 
 
 def test_passers_by_are_not_visits(tmp_path: Path) -> None:
     store = Store(tmp_path / "k.db")
     recorder = VisitRecorder(store, min_visit_s=1.0, clock=Clock())
     recorder.on_result(frame((1, None)), 0.0)
+    assert recorder.visit_of(1) is not None  # open while the track is there
     recorder.close(0.5)
-    assert store.db.table("visits").count == 0
+    assert store.db.table("visits").count == 0  # too short: deleted
 
 
 def test_analytics_counts_visits_per_hour_and_policy(tmp_path: Path) -> None:
@@ -92,8 +93,8 @@ def test_analytics_counts_visits_per_hour_and_policy(tmp_path: Path) -> None:
     base = {"at": "2026-11-28T09:10:00+00:00", "position": 0, "propensity": 0.5}
     store.db.table("impressions").insert_all(
         [
-            {**base, "id": 1, "sku": "A", "policy": "bandit", "context": '{"valence": "positive"}'},
-            {**base, "id": 2, "sku": "B", "policy": "bandit", "context": '{"valence": "neutral"}'},
+            {**base, "id": 1, "sku": "A", "policy": "bandit", "context": '{"features": {"valence_positive": 1.0}}'},
+            {**base, "id": 2, "sku": "B", "policy": "bandit", "context": '{"features": {"valence_neutral": 1.0, "valence_positive": 0.0}}'},
             {**base, "id": 3, "sku": "C", "policy": "rules", "context": "not json"},
         ]
     )

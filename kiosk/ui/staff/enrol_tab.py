@@ -211,4 +211,4 @@ def _preview_face(feedback: EnrolFeedback) -> FaceResult:
     """A face box for the preview, green once captures are being accepted."""
     assert feedback.box is not None
     identity = Identity(0, "capturing", None, feedback.captures) if feedback.accepted else UNKNOWN
-    return FaceResult(0, feedback.box, identity, None, None, None, None, None)
+    return FaceResult(0, feedback.box, identity, None, None, None, None, None, live=True)

@@ -1,0 +1,229 @@
+"""The whole kiosk put together: store, services, shopper view, staff mode, shutdown.
+
+Everything that touches SQLite lives on the GUI thread (the thread that created the store);
+models run on the worker threads.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import time
+from pathlib import Path
+
+from PySide6.QtWidgets import QApplication
+
+from kiosk.config import KioskConfig, write_setting
+from kiosk.core.pin import PinGuard
+from kiosk.paths import resource_root
+from kiosk.services.enrolment import EnrolmentSession
+from kiosk.services.people_import import import_folder
+from kiosk.services.suggestions import SuggestionService
+from kiosk.services.visits import VisitRecorder
+from kiosk.store.bundle import EmbeddingInfo
+from kiosk.store.catalog import Catalog
+from kiosk.store.people import PeopleStore, open_people
+from kiosk.store.people_records import Consent
+from kiosk.ui.app import build_shopper, plan_source, qt_application
+from kiosk.ui.pin_dialog import PinDialog
+from kiosk.ui.session import KioskSession
+from kiosk.ui.shopper import Overlays
+from kiosk.ui.staff.analytics_tab import AnalyticsTab
+from kiosk.ui.staff.catalog_tab import CatalogTab
+from kiosk.ui.staff.enrol_tab import EnrolTab
+from kiosk.ui.staff.gallery_tab import GalleryTab
+from kiosk.ui.staff.settings_tab import SettingsTab
+from kiosk.ui.staff.view import StaffView
+from kiosk.ui.window import KioskWindow
+from kiosk.vision.models import VisionModels
+
+log = logging.getLogger(__name__)
+
+DEMO_PEOPLE = Path("assets") / "demo" / "people"
+DEMO_CATALOG = Path("catalog") / "demo_catalog.csv"
+
+
+def demo_config(config: KioskConfig) -> KioskConfig:
+    """Demo mode keeps its data apart: <data dir>/demo (never mixed with a shop's data)."""
+    paths = dataclasses.replace(config.paths, data_dir=config.paths.data_dir / "demo")
+    return dataclasses.replace(config, paths=paths)
+
+
+def prepare_demo_data(people: PeopleStore, models: VisionModels) -> None:
+    """First demo run: enrol the demo people and import the demo catalog (once)."""
+    catalog = Catalog(people.store)
+    if not catalog.products(active_only=False):
+        report = catalog.import_file(resource_root() / DEMO_CATALOG)
+        log.info("demo catalog imported: %d products", report.added)
+    if not people.list_people():
+        consent = Consent(staff="demo set-up", scope="recognition,personalisation", method="import")
+        summary = import_folder(people, models, resource_root() / DEMO_PEOPLE, consent)
+        log.info("demo people enrolled: %d templates", summary.templates)
+
+
+class KioskApp:
+    """Owns the open store, the services, the window and its threads."""
+
+    def __init__(
+        self, config: KioskConfig, models: VisionModels, *, demo: bool, fullscreen: bool = False
+    ) -> None:
+        self.config = config
+        self._closed = False
+        self.models = models
+        self.people = open_people(config.paths, config.privacy.retention_days)
+        if demo:
+            prepare_demo_data(self.people, models)
+        embedder = models.embedder
+        self.people.require_model(embedder.model_key)
+        self.catalog = Catalog(self.people.store)
+        self.suggestions = SuggestionService(self.people.store, config.recommend)
+        self.visits = VisitRecorder(self.people.store)
+        session = KioskSession(
+            self.suggestions,
+            self.visits,
+            models.emotion.spec.valence,
+            resource_root(),
+            names=lambda pid: self.people.summary(pid).name,
+        )
+        plan = plan_source(config, demo)
+        gallery = self.people.gallery(embedder.model_key, embedder.dim)
+        self._enrolled = set(gallery.names)
+        self.view, self.controller = build_shopper(config, models, gallery, plan, session)
+        self.window = KioskWindow(
+            self.view, kiosk_mode=fullscreen, cursor_hide_s=config.display.cursor_hide_s
+        )
+        self.staff = self._build_staff()
+        self.window.sig_staff_requested.connect(self.open_staff)
+        self._pin_hash = config.staff.pin_hash
+        self._guard = PinGuard(
+            config.staff.pin_hash, config.staff.max_failures, config.staff.lock_s
+        )
+
+    @property
+    def config_path(self) -> Path:
+        """Where settings are written."""
+        return self.config.source_file or self.config.paths.data_dir / "kiosk.toml"
+
+    def _build_staff(self) -> StaffView:
+        staff = StaffView(self.config.staff.idle_logout_s)
+        self.enrol_tab = EnrolTab(self.controller, self._new_enrolment)
+        self.enrol_tab.sig_enrolled.connect(lambda _: self.refresh_gallery())
+        embedder = self.models.embedder
+        info = EmbeddingInfo(
+            embedder.spec.key,
+            embedder.model_key,
+            embedder.dim,
+            self.config.pipeline.max_distance or embedder.spec.threshold("max_distance"),
+        )
+        self.gallery_tab = GalleryTab(self.people, info, lambda: staff.staff_name)
+        self.gallery_tab.sig_changed.connect(self.refresh_gallery)
+        self.gallery_tab.sig_reenrol.connect(self._reenrol)
+        self.catalog_tab = CatalogTab(self.catalog, self.audit)
+        self.analytics_tab = AnalyticsTab(self.people.store)
+        self.settings_tab = SettingsTab(self.config, self.config_path, self.audit)
+        self.settings_tab.sig_saved.connect(self._apply_settings)
+        for page, title in (
+            (self.enrol_tab, "Enrol"),
+            (self.gallery_tab, "Gallery"),
+            (self.catalog_tab, "Catalog"),
+            (self.analytics_tab, "Analytics"),
+            (self.settings_tab, "Settings"),
+        ):
+            staff.add_tab(page, title)
+        staff.sig_done.connect(self.close_staff)
+        staff.sig_exit.connect(self.exit)
+        return staff
+
+    def _new_enrolment(
+        self, name: str, consent: Consent, keep_photos: bool, person_id: int | None
+    ) -> EnrolmentSession:
+        return EnrolmentSession(
+            self.people,
+            self.models,
+            self.config.enrolment,
+            consent,
+            name=None if person_id is not None else name,
+            person_id=person_id,
+            keep_photos=keep_photos,
+            on_saved=self.controller.pipeline.set_gallery,
+        )
+
+    def _reenrol(self, person_id: int, name: str) -> None:
+        self.enrol_tab.prepare_reenrol(person_id, name)
+        self.staff.tabs.setCurrentWidget(self.enrol_tab)
+
+    def refresh_gallery(self) -> None:
+        """Rebuild the gallery snapshot and swap it into the pipeline; drop forgotten state."""
+        embedder = self.models.embedder
+        gallery = self.people.gallery(embedder.model_key, embedder.dim)
+        self.controller.pipeline.set_gallery(gallery)
+        for person_id in self._enrolled - set(gallery.names):  # forgotten: drop learner state
+            self.suggestions.forget(person_id)
+        self._enrolled = set(gallery.names)
+        self.gallery_tab.refresh()
+
+    def audit(self, action: str, detail: str) -> None:
+        """Record a staff action with the signed-in staff member's name."""
+        self.people.audit(self.staff.staff_name or "staff", action, detail)
+
+    def open_staff(self) -> None:
+        """Ask for the PIN (or a new PIN on first use) and show staff mode."""
+        dialog = PinDialog(self._guard if self._pin_hash else None, self.window)
+        if dialog.exec() != PinDialog.DialogCode.Accepted:
+            return
+        if dialog.new_pin_hash:
+            write_setting(self.config_path, "staff", "pin_hash", dialog.new_pin_hash)
+            self._pin_hash = dialog.new_pin_hash
+            self._guard = PinGuard(
+                dialog.new_pin_hash, self.config.staff.max_failures, self.config.staff.lock_s
+            )
+        self.staff.sign_in(dialog.name)
+        self.enrol_tab.staff_name = dialog.name
+        self.audit("staff", "signed in")
+        self.analytics_tab.refresh()
+        self.window.show_staff(self.staff)
+
+    def close_staff(self) -> None:
+        """Back to the shopper view (enrolment in progress is cancelled)."""
+        self.enrol_tab.cancel()
+        self.window.show_shopper()
+
+    def _apply_settings(self, config: KioskConfig) -> None:
+        display = config.display
+        self.view.video.overlays = Overlays(
+            display.show_names, display.show_emotion, display.show_mask
+        )
+
+    def exit(self) -> None:
+        """Staff chose to close the kiosk."""
+        self.audit("staff", "closed the kiosk")
+        self.window.allow_close()
+        self.window.close()
+        QApplication.quit()
+
+    def shutdown(self) -> None:
+        """Stop threads, write open visits, close the store (safe to call twice)."""
+        if self._closed:
+            return
+        self._closed = True
+        self.enrol_tab.cancel()
+        self.controller.stop()
+        self.visits.close(time.monotonic())
+        self.people.close()
+
+
+def run_kiosk_app(
+    config: KioskConfig, models: VisionModels, *, demo: bool, fullscreen: bool
+) -> int:
+    """Open the kiosk and run until it closes; returns the exit code."""
+    app = qt_application()
+    kiosk = KioskApp(config, models, demo=demo, fullscreen=fullscreen)
+    app.aboutToQuit.connect(kiosk.shutdown)
+    kiosk.controller.start()
+    if fullscreen:
+        kiosk.window.setGeometry(kiosk.window.screen().geometry())  # also without a window manager
+        kiosk.window.showFullScreen()
+    else:
+        kiosk.window.resize(1280, 760)
+        kiosk.window.show()
+    return app.exec()

@@ -1,0 +1,136 @@
+"""What the suggestions panel shows for the faces in front of the kiosk.
+
+The shopper nearest the screen (largest face) is the one served. Personalised content (their
+name, their own picks) needs a recognised face that also passed the liveness check, so a
+photo held up to the camera cannot pull a shopper's data; until then picks are generic.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from kiosk.core.types import FaceResult, FrameResult
+from kiosk.services.suggestions import ShopperView, Suggestion, SuggestionService
+from kiosk.services.visits import VisitRecorder
+from kiosk.ui.controller import ScreenUpdate
+from kiosk.ui.shopper import Card
+
+GREETING_NOBODY = "Step closer for picks made for you"
+GREETING_GUEST = "Welcome!"
+VALENCE_WINDOW_S = 4.0
+
+
+def price_text(cents: int, currency: str = "€") -> str:
+    """1250 -> '€12.50'."""
+    return f"{currency}{cents // 100}.{cents % 100:02d}"
+
+
+@dataclass(slots=True)
+class KioskSession:
+    """Implements the controller's ShopperSession with the suggestion service and visits.
+
+    Attributes:
+        suggestions: chooses and logs the products (writes to SQLite: GUI thread only).
+        visits: records who stood in front of the kiosk.
+        valence_weights: emotion label -> valence weight (model manifest).
+        catalog_root: product image paths are relative to it.
+        names: person id -> display name (from the people store).
+        clock_hour: local time of day in hours (injectable).
+    """
+
+    suggestions: SuggestionService
+    visits: VisitRecorder
+    valence_weights: Mapping[str, float]
+    catalog_root: Path
+    names: Callable[[int], str]
+    clock_hour: Callable[[], float] = field(
+        default=lambda: datetime.now().hour + datetime.now().minute / 60.0
+    )
+    _history: deque[tuple[float, float]] = field(default_factory=lambda: deque(maxlen=64))
+    _track: int | None = None
+    _last_face_s: float = -math.inf
+    _greeting: str = ""
+    _cards: tuple[Card, ...] = ()
+
+    def on_result(self, result: FrameResult, now_s: float) -> ScreenUpdate | None:
+        """Update visits; return new panel content when the slate or the greeting changes."""
+        self.visits.on_result(result, now_s)
+        face = max(result.faces, key=lambda f: f.box.width * f.box.height, default=None)
+        if face is None:
+            if now_s - self._last_face_s > self.visits.end_after_s and self._track is not None:
+                self.suggestions.end_visit()
+                self._track = None
+                self._history.clear()
+            if self._track is not None or self._greeting == GREETING_NOBODY:
+                return None  # a short gap, or nothing new: keep the screen as it is
+            # Nobody to see suggestions: keep the cards, log nothing (an empty room teaches
+            # the learner nothing).
+            self._greeting = GREETING_NOBODY
+            return ScreenUpdate(GREETING_NOBODY, self._cards)
+        self._last_face_s = now_s
+        if face.track_id != self._track:
+            self._track = face.track_id
+            self._history.clear()
+        return self._update(self._greet(face), face, now_s)
+
+    def on_interested(self, sku: str, now_s: float) -> None:
+        """A tap on "I'm interested": the strongest reward."""
+        self.suggestions.record(sku, "tap")
+
+    def _personal_id(self, face: FaceResult) -> int | None:
+        return face.identity.person_id if face.identity.known and face.live else None
+
+    def _greet(self, face: FaceResult) -> str:
+        person = self._personal_id(face)
+        if person is None:
+            return GREETING_GUEST
+        return f"Welcome back, {self.names(person).title()}!"
+
+    def _update(self, greeting: str, face: FaceResult, now_s: float) -> ScreenUpdate | None:
+        slate = self.suggestions.suggest(self._view(face, now_s), now_s * 1000.0)
+        if not slate.changed and greeting == self._greeting:
+            return None
+        self._greeting = greeting
+        if slate.changed:
+            self._cards = tuple(self._card(s) for s in slate.suggestions)
+        return ScreenUpdate(greeting, self._cards)
+
+    def _view(self, face: FaceResult, now_s: float) -> ShopperView:
+        score = self._valence_score(face)
+        if score is not None:
+            self._history.append((now_s, score))
+        while self._history and now_s - self._history[0][0] > VALENCE_WINDOW_S:
+            self._history.popleft()
+        change = self._history[-1][1] - self._history[0][1] if len(self._history) > 1 else 0.0
+        masked = face.mask is not None and face.mask.top == "with_mask"
+        return ShopperView(
+            person_id=self._personal_id(face),
+            valence=face.valence,
+            valence_change=max(-1.0, min(1.0, change)),
+            masked=masked,
+            hour=self.clock_hour(),
+            visit_id=self.visits.visit_of(face.track_id),
+        )
+
+    def _valence_score(self, face: FaceResult) -> float | None:
+        if face.emotion is None:
+            return None
+        pairs = zip(face.emotion.labels, face.emotion.probs, strict=True)
+        return sum(p * self.valence_weights.get(label, 0.0) for label, p in pairs)
+
+    def _card(self, suggestion: Suggestion) -> Card:
+        image = Path(suggestion.image_path)
+        if not image.is_absolute():
+            image = self.catalog_root / image
+        return Card(
+            suggestion.sku,
+            suggestion.name,
+            price_text(suggestion.price_cents),
+            suggestion.reason,
+            str(image),
+        )
