@@ -1,0 +1,86 @@
+"""The assembled kiosk in demo mode (offscreen): taps are rewards, enrolment end to end."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from kiosk.config import KioskConfig
+from kiosk.ui.kiosk_app import KioskApp, demo_config
+from kiosk.vision.models import VisionModels
+
+
+@pytest.fixture
+def kiosk(qtbot: QtBot, config: KioskConfig, vision_models: VisionModels) -> Iterator[KioskApp]:
+    app = KioskApp(demo_config(config), vision_models, demo=True)
+    qtbot.addWidget(app.window)
+    app.window.resize(1280, 760)
+    app.window.show()
+    app.controller.start()
+    yield app
+    app.shutdown()
+    assert not app.controller.running
+
+
+def test_demo_data_is_prepared_once(kiosk: KioskApp, config: KioskConfig) -> None:
+    names = {p.name for p in kiosk.people.list_people()}
+    assert names == {"obama", "biden", "eileen_collins"}
+    assert len(kiosk.catalog.products()) == 40
+    assert (config.paths.data_dir / "demo" / "kiosk.db").exists()
+
+
+def test_a_card_tap_is_recorded_as_a_reward(qtbot: QtBot, kiosk: KioskApp) -> None:
+    card = kiosk.view.panel.cards[0]
+    qtbot.waitUntil(lambda: card.isVisible() and bool(card.sku), timeout=30_000)
+    sku = card.sku
+    card.button.click()
+    rows = list(
+        kiosk.people.store.db.query(
+            "SELECT r.kind, r.value, i.sku FROM rewards r JOIN impressions i "
+            "ON i.id = r.impression_id WHERE r.kind = 'tap'"
+        )
+    )
+    assert [(r["sku"], r["value"]) for r in rows] == [(sku, 1.0)]
+    assert not card.button.isEnabled()  # the shopper sees it was taken
+
+
+def test_enrolment_wizard_end_to_end_on_the_video(qtbot: QtBot, kiosk: KioskApp) -> None:
+    kiosk.staff.sign_in("Dana")
+    kiosk.enrol_tab.staff_name = "Dana"
+    kiosk.window.show_staff(kiosk.staff)
+    tab = kiosk.enrol_tab
+    tab.name.setText("Alex Example")
+    tab.start()
+    assert tab.pages.currentIndex() == 0 and "consent" in tab.form_message.text()  # no consent
+    tab.consent.setChecked(True)
+    tab.start()
+    assert tab.pages.currentIndex() == 1
+    qtbot.waitUntil(lambda: tab.pages.currentIndex() == 2, timeout=60_000)
+    people = {p.name: p for p in kiosk.people.list_people()}
+    assert people["Alex Example"].templates >= kiosk.config.enrolment.captures
+    assert "Alex Example" in kiosk.controller.pipeline._gallery.names.values()
+    audit = list(kiosk.people.store.db.query("SELECT staff, action, detail FROM audit"))
+    assert any(a["staff"] == "Dana" for a in audit)
+    assert all("Alex" not in a["detail"] for a in audit)  # no names in the audit log
+    assert not kiosk.controller.worker._paused.is_set()  # analysis resumed
+
+
+def test_settings_are_saved_atomically(qtbot: QtBot, kiosk: KioskApp) -> None:
+    tab = kiosk.settings_tab
+    tab.emotion_badge.setChecked(False)
+    tab.retention.setValue(3)
+    tab.save()
+    text = kiosk.config_path.read_text()
+    assert "retention_days = 3" in text and "show_emotion = false" in text
+    assert kiosk.view.video.overlays.emotion is False
+
+
+def test_demo_mode_never_touches_the_shop_data(config: KioskConfig) -> None:
+    demo = demo_config(config)
+    assert demo.paths.data_dir == config.paths.data_dir / "demo"
+    assert dataclasses.replace(demo, paths=config.paths) == config
+    assert not (Path(config.paths.data_dir) / "kiosk.db").exists()
