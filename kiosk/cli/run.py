@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import os
+import sys
 from pathlib import Path
 
 from rich.console import Console
@@ -10,6 +12,7 @@ from rich.console import Console
 from kiosk.cli.common import Subparsers, err
 from kiosk.commands import session
 from kiosk.config import KioskConfig
+from kiosk.errors import ConfigError
 
 
 def register(nouns: Subparsers) -> None:
@@ -37,7 +40,20 @@ def register(nouns: Subparsers) -> None:
     shot.set_defaults(handler=_cmd_screenshot)
 
 
+def _has_display() -> bool:
+    """A screen Qt can open: X11, Wayland, Windows/macOS, or an explicit Qt platform."""
+    if sys.platform in ("win32", "darwin"):
+        return True
+    return any(os.environ.get(v) for v in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"))
+
+
 def _cmd_run(args: argparse.Namespace, config: KioskConfig, console: Console) -> int:
+    if not _has_display():
+        raise ConfigError(
+            "no display to open the kiosk window on (DISPLAY and WAYLAND_DISPLAY are unset): "
+            "run it on the shop PC's desktop, or try it here with `xvfb-run -a make run`; "
+            "`kiosk --self-test` checks everything without a screen"
+        )
     from kiosk.ui.app import plan_source
     from kiosk.ui.kiosk_app import demo_config, run_kiosk_app  # Qt only when the GUI is wanted
 

@@ -98,8 +98,10 @@ class VideoView(QWidget):
             painter.drawImage(target, self._image)
             if self._result is not None:
                 scale = target.width() / self._image.width()
+                painter.setClipRect(target)
                 for face in self._result.faces:
-                    self._draw_face(painter, face, target.topLeft(), scale)
+                    self._draw_face(painter, face, target, scale)
+                painter.setClipping(False)
         if self._status:
             self._draw_status(painter)
         painter.end()
@@ -109,11 +111,9 @@ class VideoView(QWidget):
         w, h = width * scale, height * scale
         return QRectF((self.width() - w) / 2, (self.height() - h) / 2, w, h)
 
-    def _draw_face(
-        self, painter: QPainter, face: FaceResult, origin: QPointF, scale: float
-    ) -> None:
+    def _draw_face(self, painter: QPainter, face: FaceResult, target: QRectF, scale: float) -> None:
         x1, y1, x2, y2 = (v * scale for v in face.box.xyxy)
-        box = QRectF(origin.x() + x1, origin.y() + y1, x2 - x1, y2 - y1)
+        box = QRectF(target.left() + x1, target.top() + y1, x2 - x1, y2 - y1)
         colour = UNKNOWN
         if face.identity.known:
             colour = KNOWN if face.live else CHECKING
@@ -122,7 +122,9 @@ class VideoView(QWidget):
         painter.drawRoundedRect(box, 12, 12)
         badges = self._badges(face)
         if badges:
-            self._draw_badges(painter, badges, QPointF(box.left(), box.bottom() + 8), colour)
+            self._draw_badges(
+                painter, badges, QPointF(box.left(), box.bottom() + 8), colour, target
+            )
 
     def _badges(self, face: FaceResult) -> list[str]:
         badges = []
@@ -140,17 +142,21 @@ class VideoView(QWidget):
         return badges
 
     def _draw_badges(
-        self, painter: QPainter, badges: Sequence[str], at: QPointF, accent: QColor
+        self, painter: QPainter, badges: Sequence[str], at: QPointF, accent: QColor, area: QRectF
     ) -> None:
+        """Pills below the box, wrapping onto new lines at the picture's right edge."""
         font = QFont(self.font())
         font.setPointSizeF(max(10.0, self.height() / 45))
         font.setBold(True)
         painter.setFont(font)
         metrics = painter.fontMetrics()
-        x = at.x()
+        height = metrics.height() + 10
+        x, y = max(area.left() + 4, at.x()), at.y()
         for i, text in enumerate(badges):
             width = metrics.horizontalAdvance(text) + 24
-            rect = QRectF(x, at.y(), width, metrics.height() + 10)
+            if x + width > area.right() - 4 and x > area.left() + 4:
+                x, y = max(area.left() + 4, min(at.x(), area.right() - 4 - width)), y + height + 6
+            rect = QRectF(x, y, width, height)
             path = QPainterPath()
             path.addRoundedRect(rect, rect.height() / 2, rect.height() / 2)
             painter.fillPath(path, accent if i == 0 else BADGE_BG)
