@@ -93,8 +93,20 @@ def test_analytics_counts_visits_per_hour_and_policy(tmp_path: Path) -> None:
     base = {"at": "2026-11-28T09:10:00+00:00", "position": 0, "propensity": 0.5}
     store.db.table("impressions").insert_all(
         [
-            {**base, "id": 1, "sku": "A", "policy": "bandit", "context": '{"features": {"valence_positive": 1.0}}'},
-            {**base, "id": 2, "sku": "B", "policy": "bandit", "context": '{"features": {"valence_neutral": 1.0, "valence_positive": 0.0}}'},
+            {
+                **base,
+                "id": 1,
+                "sku": "A",
+                "policy": "bandit",
+                "context": '{"features": {"valence_positive": 1.0}}',
+            },
+            {
+                **base,
+                "id": 2,
+                "sku": "B",
+                "policy": "bandit",
+                "context": '{"features": {"valence_neutral": 1.0, "valence_positive": 0.0}}',
+            },
             {**base, "id": 3, "sku": "C", "policy": "rules", "context": "not json"},
         ]
     )
