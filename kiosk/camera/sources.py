@@ -17,11 +17,14 @@ import cv2
 import numpy as np
 import numpy.typing as npt
 
+from kiosk.camera.image_header import declared_size
 from kiosk.core.types import Frame
 from kiosk.errors import CameraError, InputError
 
 IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff"})
 VIDEO_SUFFIXES = frozenset({".mp4", ".avi", ".mov", ".mkv", ".webm", ".m4v"})
+MAX_PIXELS = 50_000_000  # larger images are refused before decoding (a 50 MP BGR image: 150 MB)
+MAX_FILE_BYTES = 256 * 2**20
 
 
 class FrameSource(Protocol):
@@ -45,18 +48,38 @@ def read_image(path: Path) -> npt.NDArray[np.uint8]:
     """Decode an image file to BGR uint8 (grey, 16-bit and alpha images are converted).
 
     Raises:
-        InputError: the file is missing, empty, or not a decodable image.
+        InputError: the file is missing, empty, larger than MAX_FILE_BYTES, declares more than
+            MAX_PIXELS pixels, or is not a decodable image.
     """
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise InputError(
+                f"image {path} is {size / 2**20:.0f} MiB, over the limit of "
+                f"{MAX_FILE_BYTES / 2**20:.0f} MiB"
+            )
         data = np.fromfile(path, dtype=np.uint8)
     except OSError as exc:
         raise InputError(f"cannot read image {path}: {exc.strerror or exc}") from exc
     if data.size == 0:
         raise InputError(f"image {path} is empty (0 bytes)")
-    image = cv2.imdecode(data, cv2.IMREAD_UNCHANGED)
+    _check_pixels(path, declared_size(data[:65536].tobytes()))
+    try:
+        image = cv2.imdecode(data, cv2.IMREAD_UNCHANGED)
+    except cv2.error as exc:
+        raise InputError(f"{path} is not a readable image ({exc.err or 'decoder error'})") from exc
     if image is None:
         raise InputError(f"{path} is not a readable image (corrupt or unsupported format)")
+    _check_pixels(path, (image.shape[1], image.shape[0]))
     return to_bgr8(image, str(path))
+
+
+def _check_pixels(path: Path, size: tuple[int, int] | None) -> None:
+    if size is not None and size[0] * size[1] > MAX_PIXELS:
+        raise InputError(
+            f"image {path} is {size[0]} x {size[1]} pixels, over the limit of "
+            f"{MAX_PIXELS // 1_000_000} megapixels; resize it first"
+        )
 
 
 def to_bgr8(image: npt.NDArray[np.generic], name: str) -> npt.NDArray[np.uint8]:

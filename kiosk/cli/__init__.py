@@ -17,14 +17,25 @@ from pathlib import Path
 from rich.console import Console
 
 from kiosk import __version__
-from kiosk.cli import catalog, doctor, evaluation, people, recommend, run, selftest, vision
+from kiosk.cli import (
+    backup,
+    catalog,
+    doctor,
+    evaluation,
+    people,
+    recommend,
+    run,
+    selftest,
+    staff,
+    vision,
+)
 from kiosk.cli.common import Handler, err
 from kiosk.config import load_config
 from kiosk.errors import KioskError
 
 log = logging.getLogger(__name__)
 
-GROUPS = (run, doctor, vision, evaluation, people, catalog, recommend)
+GROUPS = (run, doctor, vision, evaluation, people, catalog, recommend, backup, staff)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -30,7 +30,7 @@ def register(nouns: Subparsers) -> None:
 def _cmd_doctor(args: argparse.Namespace, config: KioskConfig, console: Console) -> int:
     report = run_doctor(config)
     if args.json:
-        print(json.dumps(dataclasses.asdict(report) | {"ok": report.ok}, indent=2))
+        print(json.dumps(dataclasses.asdict(report) | {"ok": report.ok}, indent=2, default=str))
     else:
         _print_doctor(report, console)
     return 0 if report.ok else 1
@@ -43,6 +43,7 @@ def _print_doctor(report: DoctorReport, console: Console) -> None:
         f"[bold]Data dir[/]  {report.data_dir.path}  {mark[report.data_dir.writable]} "
         f"({report.data_dir.detail})"
     )
+    _print_data(report, console)
     camera = "[green]available[/]" if report.camera.available else "[yellow]not available[/]"
     console.print(f"[bold]Camera[/]    {report.camera.source!r} {camera} ({report.camera.detail})")
     if report.manifest_error:
@@ -60,3 +61,17 @@ def _print_doctor(report: DoctorReport, console: Console) -> None:
                 console.print(f"[red]{check.key}:[/] {check.error}")
     summary = "[green]kiosk ready[/]" if report.ok else "[red]kiosk cannot run: see FAIL above[/]"
     console.print(summary)
+
+
+def _print_data(report: DoctorReport, console: Console) -> None:
+    mark = {True: "[green]OK[/]", False: "[red]FAIL[/]"}
+    db, key = report.data.database, report.data.key
+    if db is None:
+        console.print("[bold]Database[/]  none yet (created on first use)")
+        return
+    detail = f"schema {db.schema_version}" if db.ok else "; ".join(db.problems[:3])
+    console.print(f"[bold]Database[/]  {db.path}  {mark[db.ok]} ({detail})")
+    if not db.ok:
+        console.print("          restore a backup: kiosk backup list / kiosk backup restore FILE")
+    if key is not None:
+        console.print(f"[bold]Key[/]       {mark[key.ok]} ({key.detail})")

@@ -12,6 +12,8 @@ from kiosk import __version__
 from kiosk.camera.probe import CameraStatus, probe_camera
 from kiosk.config import KioskConfig
 from kiosk.errors import ModelError
+from kiosk.store.db import DB_NAME
+from kiosk.store.health import DataHealth, check_data
 from kiosk.vision.manifest import load_manifest
 from kiosk.vision.models import ModelCheck, check_model
 
@@ -43,16 +45,20 @@ class DoctorReport:
     camera: CameraStatus
     manifest_error: str | None
     models: tuple[ModelCheck, ...]
+    data: DataHealth
 
     @property
     def ok(self) -> bool:
-        """All models load and the data directory is writable (a camera is optional: demo mode)."""
+        """Models load, data dir writable, database (if any) sound and opened by the key.
+
+        A camera is optional (demo mode).
+        """
         models_ok = self.manifest_error is None and all(m.ok for m in self.models)
-        return models_ok and self.data_dir.writable
+        return models_ok and self.data_dir.writable and self.data.ok
 
 
 def run_doctor(config: KioskConfig) -> DoctorReport:
-    """Check versions, data directory, camera and every model in the manifest."""
+    """Check versions, data directory, camera, every model, and the database with its key."""
     manifest_error = None
     checks: tuple[ModelCheck, ...] = ()
     try:
@@ -68,6 +74,7 @@ def run_doctor(config: KioskConfig) -> DoctorReport:
         camera=probe_camera(config.camera.source),
         manifest_error=manifest_error,
         models=checks,
+        data=check_data(config.paths.data_dir / DB_NAME, config.paths.key_path),
     )
 
 

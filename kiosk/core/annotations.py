@@ -21,7 +21,7 @@ import io
 import json
 import math
 import xml.etree.ElementTree as ET
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -202,6 +202,17 @@ def _csv_header(header: list[str]) -> dict[str, int]:
     return columns
 
 
+def _csv_rows(
+    reader: Iterator[list[str]], source: Path, problems: list[AnnotationProblem]
+) -> Iterator[list[str]]:
+    """The reader's rows; malformed CSV (e.g. an unclosed quote) ends them with a problem."""
+    try:
+        yield from reader
+    except csv.Error as exc:
+        line = getattr(reader, "line_num", None)
+        problems.append(AnnotationProblem(Where(source, line), f"bad CSV: {exc}; rest skipped"))
+
+
 def parse_turicreate(text: str, source: Path, images_dir: Path) -> ParsedAnnotations:
     """Turi Create style CSV: path, label, xMin, yMin, xMax, yMax (any column order)."""
     reader = csv.reader(io.StringIO(text))
@@ -209,11 +220,11 @@ def parse_turicreate(text: str, source: Path, images_dir: Path) -> ParsedAnnotat
         columns = _csv_header(next(reader))
     except StopIteration:
         return ParsedAnnotations((), (AnnotationProblem(Where(source, 1), "the file is empty"),))
-    except _BadEntryError as exc:
+    except (_BadEntryError, csv.Error) as exc:
         return ParsedAnnotations((), (AnnotationProblem(Where(source, 1), str(exc)),))
     faces: list[AnnotatedFace] = []
     problems: list[AnnotationProblem] = []
-    for row in reader:
+    for row in _csv_rows(reader, source, problems):
         where = Where(source, reader.line_num)
         if not any(cell.strip() for cell in row):
             continue

@@ -114,20 +114,24 @@ def parse_csv(text: str) -> tuple[RawRow, ...]:
     """Records of a CSV file with a header line; blank lines are skipped.
 
     Raises:
-        ValueError: the header lacks a required column or names an unknown one.
+        ValueError: the header lacks a required column or names an unknown one, or the text is
+            not CSV (naming the line).
     """
     reader = csv.reader(io.StringIO(text))
-    header = [h.strip() for h in next(reader, [])]
-    _check_columns(header, 1)
-    rows: list[RawRow] = []
-    start = reader.line_num + 1
-    for record in reader:
-        if any(v.strip() for v in record):
-            values: dict[str, Any] = dict(zip(header, record, strict=False))
-            if len(record) > len(header):
-                values[_EXTRA] = f"{len(record)} values, but the header has {len(header)}"
-            rows.append(RawRow(start, values))
+    try:
+        header = [h.strip() for h in next(reader, [])]
+        _check_columns(header, 1)
+        rows: list[RawRow] = []
         start = reader.line_num + 1
+        for record in reader:
+            if any(v.strip() for v in record):
+                values: dict[str, Any] = dict(zip(header, record, strict=False))
+                if len(record) > len(header):
+                    values[_EXTRA] = f"{len(record)} values, but the header has {len(header)}"
+                rows.append(RawRow(start, values))
+            start = reader.line_num + 1
+    except csv.Error as exc:  # a stray carriage return, an unclosed quote swallowing the file
+        raise ValueError(f"line {reader.line_num}: not valid CSV: {exc}") from exc
     return tuple(rows)
 
 

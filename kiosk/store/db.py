@@ -7,6 +7,8 @@ of it behind.
 
 from __future__ import annotations
 
+import logging
+import os
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -18,7 +20,13 @@ import sqlite_utils
 
 from kiosk.errors import StoreError
 
+log = logging.getLogger(__name__)
+
 DB_NAME = "kiosk.db"
+_RESTORE_HINT = (
+    "; the kiosk will not run on it: stop it and restore a backup "
+    "(`kiosk backup list`, then `kiosk backup restore FILE`)"
+)
 
 Migration = Callable[[sqlite_utils.Database], None]
 
@@ -181,12 +189,29 @@ class Store:
             self.db.execute("PRAGMA foreign_keys = ON")
             self.db.execute("PRAGMA busy_timeout = 5000")
             self.db.execute("PRAGMA secure_delete = ON")  # deleted rows are overwritten
+            self._quick_check()
             self.db.enable_wal()
             self._migrate()
+        except StoreError:
+            conn.close()
+            raise
         except sqlite3.DatabaseError as exc:
-            raise StoreError(f"database {path} cannot be used: {exc}") from exc
+            damaged = "malformed" in str(exc) or "not a database" in str(exc)
+            hint = _RESTORE_HINT if damaged else ""
+            if not os.access(path.parent, os.W_OK) or not os.access(path, os.W_OK):
+                hint += " (the file or its folder is read-only)"
+            raise StoreError(f"database {path} cannot be used: {exc}{hint}") from exc
         except OSError as exc:
             raise StoreError(f"database {path} cannot be opened: {exc.strerror or exc}") from exc
+
+    def _quick_check(self) -> None:
+        """Refuse a damaged file at open (a fast structural check, not the full one)."""
+        rows = self.db.execute("PRAGMA quick_check(5)").fetchall()
+        problems = [str(r[0]) for r in rows if r[0] != "ok"]
+        if problems:
+            raise StoreError(
+                f"database {self.path} is damaged ({'; '.join(problems)}){_RESTORE_HINT}"
+            )
 
     @property
     def version(self) -> int:
@@ -244,9 +269,15 @@ class Store:
         self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def close(self) -> None:
-        """Checkpoint and close."""
+        """Checkpoint and close.
+
+        A failed checkpoint (full disk) loses nothing: the WAL stays and is replayed when the
+        database is next opened.
+        """
         try:
             self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        except sqlite3.OperationalError as exc:
+            log.warning("database %s: checkpoint at close failed (%s); WAL kept", self.path, exc)
         finally:
             self.db.close()
 
