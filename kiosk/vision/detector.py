@@ -9,6 +9,7 @@ import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from types import TracebackType
+from typing import Protocol
 
 import cv2
 import mediapipe as mp
@@ -40,6 +41,23 @@ def _native_stderr_silenced() -> Iterator[None]:
     finally:
         os.dup2(saved, 2)
         os.close(saved)
+
+
+class FaceDetector(Protocol):
+    """A face detector: BGR frame in, `FaceBox`es (frame pixels, most confident first) out."""
+
+    @property
+    def spec(self) -> ModelSpec:
+        """The manifest entry of the model it runs."""
+        ...
+
+    def detect(self, image_bgr: ImageBGR) -> tuple[FaceBox, ...]:
+        """Faces in one uint8 (H, W, 3) BGR frame, most confident first."""
+        ...
+
+    def close(self) -> None:
+        """Release native resources; safe to call twice."""
+        ...
 
 
 class MediaPipeFaceDetector:
@@ -144,7 +162,7 @@ class MultiFaceDetector:
     both for about 1.5 ms more than the full-range model alone.
     """
 
-    def __init__(self, detectors: Sequence[MediaPipeFaceDetector], merge_iou: float = 0.3) -> None:
+    def __init__(self, detectors: Sequence[FaceDetector], merge_iou: float = 0.3) -> None:
         if not detectors:
             raise ModelError("MultiFaceDetector needs at least one detector")
         self.detectors = tuple(detectors)

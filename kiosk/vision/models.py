@@ -10,9 +10,10 @@ from typing import Protocol
 import numpy as np
 
 from kiosk.core.types import FaceBox
-from kiosk.errors import KioskError
+from kiosk.errors import KioskError, ModelError
+from kiosk.vision.blazeface import OrtBlazeFaceDetector
 from kiosk.vision.classify import OrtFaceClassifier
-from kiosk.vision.detector import MediaPipeFaceDetector, MultiFaceDetector
+from kiosk.vision.detector import FaceDetector, MediaPipeFaceDetector, MultiFaceDetector
 from kiosk.vision.embedder import OrtEmbedder
 from kiosk.vision.manifest import Manifest, ModelSpec
 from kiosk.vision.mesh import OrtFaceMesh
@@ -51,10 +52,11 @@ def load_vision_models(
         detector_keys: comma-separated detector entries, run together and merged.
         flip: embed mirrored faces too (test-time augmentation).
     """
-    detectors: list[MediaPipeFaceDetector] = []
+    detectors: list[FaceDetector] = []
     try:
         for key in (k.strip() for k in detector_keys.split(",") if k.strip()):
-            detectors.append(MediaPipeFaceDetector(manifest.get(key)))
+            # BlazeFace is too small to split: 2 threads were 2-3x slower than 1 on 2 cores.
+            detectors.append(load_detector(manifest.get(key), threads=1))
         detector = MultiFaceDetector(detectors)
         return VisionModels(
             detector=detector,
@@ -67,6 +69,23 @@ def load_vision_models(
         for opened in detectors:
             opened.close()
         raise
+
+
+def load_detector(spec: ModelSpec, threads: int) -> FaceDetector:
+    """The detector class for an entry's runtime: MediaPipe Tasks, or BlazeFace in onnxruntime.
+
+    Args:
+        spec: a manifest entry with task "detection".
+        threads: onnxruntime intra-op threads (unused by MediaPipe).
+
+    Raises:
+        ModelError: the entry is not a detector, or the model does not load.
+    """
+    if spec.task != "detection":
+        raise ModelError(f"{spec.key}: task is {spec.task!r}, expected 'detection'")
+    if spec.runtime == "mediapipe":
+        return MediaPipeFaceDetector(spec)
+    return OrtBlazeFaceDetector(spec, threads)
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,8 +137,8 @@ def _loader_for(spec: ModelSpec, threads: int) -> tuple[_Runnable, Callable[[], 
     """Load a model by its task and return (one blank inference, close)."""
     blank = np.zeros((spec.input.height, spec.input.width, 3), dtype=np.uint8)
     face = FaceBox(xyxy=(0.0, 0.0, float(spec.input.width), float(spec.input.height)), score=1.0)
-    if spec.runtime == "mediapipe":
-        detector = MediaPipeFaceDetector(spec)
+    if spec.runtime == "mediapipe" or spec.task == "detection":
+        detector = load_detector(spec, threads)
         return (lambda: detector.detect(blank)), detector.close
     if spec.task == "landmarks":
         mesh = OrtFaceMesh(spec, threads)
