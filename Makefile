@@ -41,6 +41,7 @@ models: $(STAMP)
 	test -x .venv-build-dlib/bin/python || $(PYTHON) -m venv .venv-build-dlib
 	.venv-build-dlib/bin/pip install --quiet -r models/build/requirements-dlib.txt
 	.venv-build-tf/bin/python models/build/build_detector.py
+	.venv-build-tf/bin/python models/build/build_blazeface_onnx.py
 	.venv-build-tf/bin/python models/build/build_landmarks.py
 	.venv-build-tf/bin/python models/build/build_emotion.py
 	.venv-build-tf/bin/python models/build/build_mask.py

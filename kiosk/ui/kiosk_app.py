@@ -9,17 +9,21 @@ from __future__ import annotations
 import dataclasses
 import logging
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from kiosk.config import KioskConfig, write_setting
 from kiosk.core.pin import PinGuard
+from kiosk.errors import KioskError
 from kiosk.paths import resource_root
 from kiosk.services.enrolment import EnrolmentSession
 from kiosk.services.people_import import import_folder
 from kiosk.services.suggestions import SuggestionService
 from kiosk.services.visits import VisitRecorder
+from kiosk.store.backup import backup_if_due
 from kiosk.store.bundle import EmbeddingInfo
 from kiosk.store.catalog import Catalog
 from kiosk.store.people import PeopleStore, open_people
@@ -41,6 +45,7 @@ log = logging.getLogger(__name__)
 
 DEMO_PEOPLE = Path("assets") / "demo" / "people"
 DEMO_CATALOG = Path("catalog") / "demo_catalog.csv"
+BACKUP_CHECK_MS = 3_600_000  # look hourly; a backup is made when the newest is a day old
 
 
 def demo_config(config: KioskConfig) -> KioskConfig:
@@ -94,6 +99,10 @@ class KioskApp:
         )
         self.staff = self._build_staff()
         self.window.sig_staff_requested.connect(self.open_staff)
+        self._backup_timer = QTimer(interval=BACKUP_CHECK_MS)
+        self._backup_timer.timeout.connect(self.backup_if_due)
+        self._backup_timer.start()
+        self.backup_if_due()
         self._pin_hash = config.staff.pin_hash
         self._guard = PinGuard(
             config.staff.pin_hash, config.staff.max_failures, config.staff.lock_s
@@ -162,6 +171,16 @@ class KioskApp:
         self._enrolled = set(gallery.names)
         self.gallery_tab.refresh()
 
+    def backup_if_due(self) -> None:
+        """Daily database backup (SQLite online backup); a failure is logged, not fatal."""
+        try:
+            made = backup_if_due(self.people.store, self.config.paths.data_dir, datetime.now(UTC))
+        except KioskError:
+            log.exception("daily backup failed")
+            return
+        if made is not None:
+            log.info("database backed up to %s", made.path.name)
+
     def audit(self, action: str, detail: str) -> None:
         """Record a staff action with the signed-in staff member's name."""
         self.people.audit(self.staff.staff_name or "staff", action, detail)
@@ -206,6 +225,7 @@ class KioskApp:
         if self._closed:
             return
         self._closed = True
+        self._backup_timer.stop()
         self.enrol_tab.cancel()
         self.controller.stop()
         self.visits.close(time.monotonic())

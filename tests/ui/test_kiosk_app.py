@@ -84,3 +84,10 @@ def test_demo_mode_never_touches_the_shop_data(config: KioskConfig) -> None:
     assert demo.paths.data_dir == config.paths.data_dir / "demo"
     assert dataclasses.replace(demo, paths=config.paths) == config
     assert not (Path(config.paths.data_dir) / "kiosk.db").exists()
+
+
+def test_start_up_makes_the_daily_backup(kiosk: KioskApp) -> None:
+    backups = list((kiosk.config.paths.data_dir / "backups").glob("kiosk-*.db"))
+    assert len(backups) == 1
+    kiosk.backup_if_due()  # not due again the same day
+    assert len(list((kiosk.config.paths.data_dir / "backups").glob("kiosk-*.db"))) == 1
