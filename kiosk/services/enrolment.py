@@ -27,10 +27,9 @@ from kiosk.core.types import FaceBox, FaceMesh, FloatArray
 from kiosk.errors import InputError
 from kiosk.store.people import Consent, EnrolRequest, NewTemplate, PeopleStore
 from kiosk.vision.models import VisionModels
-from kiosk.vision.runtime import ImageBGR
+from kiosk.vision.runtime import ImageBGR, grey_face
 
 log = logging.getLogger(__name__)
-_SHARPNESS_SIDE = 96  # as the pipeline: faces resized to this width before measuring sharpness
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,7 +151,7 @@ class EnrolmentSession:
             return self._feedback(check_face(len(faces), None, self._gates), None)
         box, mesh = faces[0]
         trusted = self.models.mesh.trusted(mesh)
-        quality = measure(box, mesh, _grey_face(image_bgr, box)) if trusted else None
+        quality = measure(box, mesh, grey_face(image_bgr, box.xyxy)) if trusted else None
         verdict = check_face(1, quality, self._gates)
         if not verdict.ok or quality is None:
             return self._feedback(verdict, box)
@@ -217,16 +216,6 @@ class EnrolmentSession:
         new = self.person_id is None
         self.person_id, self.name = person_id, None  # saving again adds to the same person
         return EnrolResult(person_id, new, captures, len(templates), gallery)
-
-
-def _grey_face(image: ImageBGR, box: FaceBox) -> npt.NDArray[np.uint8]:
-    """The face box in grey at a fixed width, as the pipeline measures sharpness."""
-    x1, y1, x2, y2 = clip_int(box.xyxy, image.shape[1], image.shape[0])
-    if x2 - x1 < 3 or y2 - y1 < 3:
-        return np.zeros((0, 0), np.uint8)
-    grey = cv2.cvtColor(image[y1:y2, x1:x2], cv2.COLOR_BGR2GRAY)
-    height = max(3, round(_SHARPNESS_SIDE * (y2 - y1) / (x2 - x1)))
-    return np.asarray(cv2.resize(grey, (_SHARPNESS_SIDE, height), interpolation=cv2.INTER_AREA))
 
 
 def _jpeg_face(image: ImageBGR, box: FaceBox) -> bytes | None:

@@ -12,9 +12,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-import cv2
-import numpy as np
-
 from kiosk.config import PipelineConfig
 from kiosk.core.emotion import EmotionSmoother, ValenceRule
 from kiosk.core.gallery import Gallery
@@ -24,7 +21,6 @@ from kiosk.core.quality import measure, recognition_weight
 from kiosk.core.tracking import FaceTracker, TrackedBox, TrackerSettings
 from kiosk.core.types import (
     ClassScores,
-    FaceBox,
     FaceMesh,
     FaceResult,
     Frame,
@@ -33,10 +29,9 @@ from kiosk.core.types import (
     StageTimes,
 )
 from kiosk.vision.models import VisionModels
-from kiosk.vision.runtime import ImageBGR
+from kiosk.vision.runtime import ImageBGR, grey_face
 
 T = TypeVar("T")
-_SHARPNESS_SIDE = 96  # faces are resized to this width before measuring sharpness
 
 
 @dataclass(slots=True)
@@ -150,7 +145,7 @@ class Pipeline:
     ) -> FaceResult:
         box = tracked.box
         mesh_or_none = mesh if self.models.mesh.trusted(mesh) else None
-        quality = measure(box, mesh_or_none, _grey_face(image, box))
+        quality = measure(box, mesh_or_none, grey_face(image, box.xyxy))
         track_id = tracked.track_id
         state = self._state(track_id)
         if mesh_or_none is not None and self._embed_due(state, tracked, quality, now_ms):
@@ -224,16 +219,3 @@ class Pipeline:
         state.vote.add(descriptor, nearest[0] if nearest else None, recognition_weight(quality))
         state.last_embed_ms = now_ms
         return track_id, state
-
-
-def _grey_face(image: ImageBGR, box: FaceBox) -> np.ndarray:
-    """The face box in grey, resized to a fixed width so sharpness is comparable across sizes."""
-    h, w = image.shape[:2]
-    x1, y1 = max(0, int(box.xyxy[0])), max(0, int(box.xyxy[1]))
-    x2, y2 = min(w, int(box.xyxy[2])), min(h, int(box.xyxy[3]))
-    if x2 - x1 < 3 or y2 - y1 < 3:
-        return np.zeros((0, 0), np.uint8)
-    grey = cv2.cvtColor(image[y1:y2, x1:x2], cv2.COLOR_BGR2GRAY)
-    side = _SHARPNESS_SIDE
-    height = max(3, round(side * (y2 - y1) / (x2 - x1)))
-    return cv2.resize(grey, (side, height), interpolation=cv2.INTER_AREA)

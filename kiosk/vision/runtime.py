@@ -135,3 +135,20 @@ def to_tensor(crop_bgr: ImageBGR, spec: InputSpec) -> npt.NDArray[Any]:
     if spec.layout == "NCHW":
         tensor = tensor.transpose(2, 0, 1)
     return np.ascontiguousarray(tensor[None])
+
+
+SHARPNESS_SIDE = 96  # faces are resized to this width before measuring sharpness
+
+
+def grey_face(image_bgr: ImageBGR, xyxy: tuple[float, float, float, float]) -> ImageBGR:
+    """The face box in grey, resized to a fixed width so sharpness compares across face sizes.
+
+    Used by the pipeline and by enrolment alike (their quality gates must measure the same).
+    Returns an empty array for a box of less than 3 x 3 pixels inside the image.
+    """
+    x1, y1, x2, y2 = clip_int(xyxy, image_bgr.shape[1], image_bgr.shape[0])
+    if x2 - x1 < 3 or y2 - y1 < 3:
+        return np.zeros((0, 0), np.uint8)
+    grey = cv2.cvtColor(image_bgr[y1:y2, x1:x2], cv2.COLOR_BGR2GRAY)
+    height = max(3, round(SHARPNESS_SIDE * (y2 - y1) / (x2 - x1)))
+    return np.asarray(cv2.resize(grey, (SHARPNESS_SIDE, height), interpolation=cv2.INTER_AREA))
