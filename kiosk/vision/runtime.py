@@ -41,6 +41,9 @@ class OrtModel:
         options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1
         options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+        # Worker threads must not busy-wait between runs: several sessions share 2 cores, and
+        # spinning made 2 threads per session ~3x slower than 1 (kiosk bench pipeline).
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         options.log_severity_level = 3
         try:
             self._session = ort.InferenceSession(data, options, providers=["CPUExecutionProvider"])
