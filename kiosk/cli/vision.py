@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from kiosk import plots
-from kiosk.cli import bench_gallery
+from kiosk.cli import bench_gallery, bench_soak
 from kiosk.cli.common import Subparsers, add_json, err, progress, with_threads
 from kiosk.commands import analyze, bench, session
 from kiosk.config import KioskConfig
@@ -21,7 +21,7 @@ from kiosk.vision.models import VisionModels
 
 
 def register(nouns: Subparsers) -> None:
-    """Add `kiosk analyze` and `kiosk bench pipeline`."""
+    """Add `kiosk analyze` and `kiosk bench pipeline` (and the gallery and soak benchmarks)."""
     cmd = nouns.add_parser(
         "analyze",
         help="run the face pipeline over an image, a video or a folder",
@@ -56,6 +56,7 @@ def register(nouns: Subparsers) -> None:
     add_model_options(pipeline)
     pipeline.set_defaults(handler=_cmd_bench_pipeline)
     bench_gallery.register(verbs)
+    bench_soak.register(verbs)
 
 
 def add_model_options(parser: argparse.ArgumentParser) -> None:
