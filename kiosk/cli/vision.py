@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from kiosk import plots
-from kiosk.cli import bench_gallery, bench_soak
+from kiosk.cli import bench_gallery, bench_gui, bench_soak
 from kiosk.cli.common import Subparsers, add_json, err, progress, with_threads
 from kiosk.commands import analyze, bench, session
 from kiosk.config import KioskConfig
@@ -57,6 +57,7 @@ def register(nouns: Subparsers) -> None:
     pipeline.set_defaults(handler=_cmd_bench_pipeline)
     bench_gallery.register(verbs)
     bench_soak.register(verbs)
+    bench_gui.register(verbs)
 
 
 def add_model_options(parser: argparse.ArgumentParser) -> None:

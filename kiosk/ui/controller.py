@@ -19,6 +19,7 @@ from kiosk.core.latest import LatestSlot
 from kiosk.core.types import Frame, FrameResult
 from kiosk.ui.shopper import Card, ShopperView, to_qimage
 from kiosk.ui.workers import (
+    DARK,
     LIVE,
     LOST,
     STARTING,
@@ -89,6 +90,7 @@ class KioskController(QObject):
         self.session = session
         self.stats = GuiStats()
         self.last_result: FrameResult | None = None
+        self._camera_note = ""
         self._slot: LatestSlot[Frame] = LatestSlot()
         self.models_lock = threading.Lock()  # the models serve one thread at a time
         self.camera = CameraWorker(open_source, self._slot, paced=paced)
@@ -124,6 +126,8 @@ class KioskController(QObject):
     def _on_packet(self, packet: FramePacket) -> None:
         started = time.perf_counter()
         self.view.video.show_frame(to_qimage(packet.frame.image_bgr), packet.result)
+        if self._camera_note:  # dark frames keep coming: keep saying why the picture is black
+            self.view.video.show_status(self._camera_note)
         self.last_result = packet.result
         if self.session is not None:
             update = self.session.on_result(packet.result, time.monotonic())
@@ -146,7 +150,11 @@ class KioskController(QObject):
             self.view.video.show_status(f"The camera is not available ({state.detail}). {retry}")
         elif state.state == STARTING and self.last_result is None:
             self.view.video.show_status("Starting the camera…")
+        elif state.state == DARK:
+            self._camera_note = "The picture is black: is the camera covered?"
+            self.view.video.show_status(self._camera_note)
         elif state.state == LIVE:
+            self._camera_note = ""
             self.view.video.show_status("")
         self.sig_camera_state.emit(state)
 

@@ -294,3 +294,27 @@ def test_the_pipeline_takes_frames_of_two_sizes_alternately(
     only_big = [pipeline.process(Frame(big, i * step_ms, i)) for i in range(30, 30 + gap_frames)]
     assert {r.faces[0].track_id for r in only_big} == ids_by_size[0]  # the big track goes on
     assert len(pipeline._tracks) == 1  # the small size's track expired
+
+
+def test_the_view_keeps_saying_why_the_picture_is_black(
+    qtbot: QtBot, config: KioskConfig, vision_models: VisionModels, demo_gallery: Gallery
+) -> None:
+    def script(opens: int) -> Iterator[np.ndarray | Exception | None]:
+        for _ in range(400):
+            yield image(level=0)  # a covered lens
+        yield from forever()
+
+    camera = FakeCamera(script)
+    view, controller = build_shopper(
+        config, vision_models, demo_gallery, SourcePlan(camera.open, True, "covered"), None
+    )
+    qtbot.addWidget(view)
+    controller.start()
+    try:
+        qtbot.waitUntil(lambda: "black" in view.video._status, timeout=10_000)
+        shown = view.video.frames_shown
+        qtbot.waitUntil(lambda: view.video.frames_shown > shown + 3, timeout=10_000)
+        assert "black" in view.video._status  # frames keep coming, the message stays
+        qtbot.waitUntil(lambda: view.video._status == "", timeout=30_000)  # lens uncovered
+    finally:
+        controller.stop()
