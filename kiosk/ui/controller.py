@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from kiosk.camera.sources import FrameSource
 from kiosk.core.latest import LatestSlot
@@ -31,6 +31,8 @@ from kiosk.ui.workers import (
 from kiosk.vision.pipeline import Pipeline
 
 log = logging.getLogger(__name__)
+
+OPT_OUT_S = 120.0  # how long "Pause for 2 minutes" stops face analysis
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +101,24 @@ class KioskController(QObject):
         self.worker.sig_packet.connect(self._on_packet)
         self.worker.sig_error.connect(self._on_pipeline_error)
         view.panel.sig_interested.connect(self._on_interested)
+        view.sig_pause_requested.connect(self.pause_analysis)
+        self._resume = QTimer(self, singleShot=True)
+        self._resume.timeout.connect(self.resume_analysis)
+
+    def pause_analysis(self, seconds: float = OPT_OUT_S) -> None:
+        """A shopper opted out: analyse (and record) no face for `seconds`."""
+        self.worker.set_paused(True)
+        self.view.video.show_status(
+            f"Face analysis is paused for {seconds / 60:.0f} minutes. Nothing is being analysed "
+            "or recorded."
+        )
+        self._resume.start(int(seconds * 1000))
+
+    def resume_analysis(self) -> None:
+        """End an opt-out pause."""
+        self._resume.stop()
+        self.worker.set_paused(False)
+        self.view.video.show_status("")
 
     def start(self) -> None:
         """Start both threads."""
@@ -122,6 +142,11 @@ class KioskController(QObject):
     def running(self) -> bool:
         """Whether either thread still runs."""
         return self.camera.isRunning() or self.worker.isRunning()
+
+    @property
+    def paused(self) -> bool:
+        """Whether analysis is paused (opt-out or enrolment)."""
+        return self.worker.paused
 
     def _on_packet(self, packet: FramePacket) -> None:
         started = time.perf_counter()

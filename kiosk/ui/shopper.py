@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
@@ -30,6 +31,22 @@ NOTICE = (
     "This kiosk analyses faces (on this device only) to suggest products. Nothing about you is "
     "stored unless you enrol with staff. To opt out, look away or ask staff; enrolled shoppers "
     "can ask staff to forget them at any time."
+)
+PRIVACY_DETAILS = (
+    "<h3>How this kiosk uses your face</h3>"
+    "<p><b>What it does.</b> The camera picture is analysed on this device only, to show "
+    "products you may like. It estimates your expression (happy, neutral, ...) and whether "
+    "you wear a mask. Nothing leaves the device.</p>"
+    "<p><b>If you are not enrolled</b>, the kiosk does not know who you are and stores no "
+    "picture or face data of you. It records only that someone was here and for how long, "
+    "and deletes even that after 7 days.</p>"
+    "<p><b>If you enrolled</b> (only with your consent, with a member of staff), the kiosk "
+    "keeps an encrypted numeric template of your face, never a photo unless you asked, to "
+    "greet you and remember what you liked. Your name and picks appear only after the kiosk "
+    "has checked that it sees a live person, not a photo.</p>"
+    "<p><b>To opt out</b>: step out of the camera's view, or press <i>Pause for 2 minutes</i> "
+    "below: no face is analysed or recorded until then. <b>To be forgotten</b>: ask staff; "
+    "everything about you is deleted at once, and cannot be recovered.</p>"
 )
 
 
@@ -268,6 +285,7 @@ class ShopperView(QWidget):
     """Video on the left, suggestions on the right, the notice along the bottom."""
 
     sig_staff_requested = Signal()
+    sig_pause_requested = Signal()  # a shopper opted out of face analysis for a while
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -275,6 +293,8 @@ class ShopperView(QWidget):
         self.panel = SuggestionPanel()
         self.panel.setMinimumWidth(420)
         self.notice = label(NOTICE, "notice", wrap=True)
+        self.privacy_button = button("Privacy & opt-out", "privacyButton")
+        self.privacy_button.clicked.connect(self.show_privacy)
         self.staff_button = button("Staff", "staffButton")
         self.staff_button.setAutoRepeat(False)
         self.staff_button.pressed.connect(self._on_staff_pressed)
@@ -285,11 +305,23 @@ class ShopperView(QWidget):
         top.addWidget(self.panel, 2)
         bottom = QHBoxLayout()
         bottom.addWidget(self.notice, 1)
+        bottom.addWidget(self.privacy_button)
         bottom.addWidget(self.staff_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 16, 16, 12)
         layout.addLayout(top, 1)
         layout.addLayout(bottom)
+
+    def show_privacy(self) -> None:
+        """Explain what is analysed and how to opt out or be forgotten."""
+        box = QMessageBox(self)
+        box.setWindowTitle("Privacy")
+        box.setTextFormat(Qt.TextFormat.RichText)
+        box.setText(PRIVACY_DETAILS)
+        pause = box.addButton("Pause for 2 minutes", QMessageBox.ButtonRole.ActionRole)
+        pause.clicked.connect(self.sig_pause_requested)
+        box.addButton(QMessageBox.StandardButton.Ok)
+        box.open()
 
     def _on_staff_pressed(self) -> None:
         self._press_started = time.monotonic()

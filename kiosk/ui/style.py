@@ -20,6 +20,8 @@ QPushButton#interested {{ background: {ACCENT}; color: #0b0f19; font-weight: 700
 QPushButton#interested:disabled {{ background: #1e4d3a; color: #cfeee0; }}
 QPushButton#staffButton {{ background: transparent; color: #4a5470; font-size: 12px; }}
 QLabel#notice {{ color: #9aa4bf; font-size: 13px; }}
+QPushButton#privacyButton {{ background: transparent; color: {ACCENT}; font-size: 13px;
+               text-decoration: underline; padding: 4px 8px; }}
 QTabWidget::pane {{ border: 1px solid #232b40; border-radius: 12px; }}
 QTabBar::tab {{ background: #151b2b; padding: 10px 22px; border-top-left-radius: 10px;
                border-top-right-radius: 10px; margin-right: 4px; }}

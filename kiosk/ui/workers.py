@@ -223,6 +223,11 @@ class PipelineWorker(QThread):
         self._stop = threading.Event()
         self._paused = threading.Event()
 
+    @property
+    def paused(self) -> bool:
+        """Frames are being skipped."""
+        return self._paused.is_set()
+
     def set_paused(self, paused: bool) -> None:
         """Skip frames while paused (staff mode enrolment needs the models and the CPU)."""
         if paused:

@@ -147,3 +147,37 @@ def test_staff_shortcut_requests_staff_mode(qtbot: QtBot) -> None:
             Qt.Key.Key_S,
             Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
         )
+
+
+def test_privacy_link_explains_opt_out(qtbot: QtBot) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    view = ShopperView()
+    qtbot.addWidget(view)
+    view.show()
+    view.privacy_button.click()
+    boxes = view.findChildren(QMessageBox)
+    assert boxes and "opt out" in boxes[0].text().lower()
+    assert "forgotten" in boxes[0].text()
+
+
+def test_a_shopper_can_pause_face_analysis(
+    qtbot: QtBot, config: KioskConfig, vision_models: VisionModels, demo_gallery: Gallery
+) -> None:
+    clip = demo_clip()
+    plan = SourcePlan(lambda: VideoFileSource(clip, loop=True), True, "clip")
+    view, controller = start(qtbot, config, vision_models, demo_gallery, plan)
+    try:
+        qtbot.waitUntil(lambda: view.video.frames_shown > 3, timeout=30_000)
+        view.sig_pause_requested.emit()  # the dialog's "Pause for 2 minutes"
+        assert controller.paused
+        assert "paused" in view.video._status
+        qtbot.wait(300)
+        shown = controller.stats.frames
+        qtbot.wait(500)
+        assert controller.stats.frames == shown  # nothing analysed while paused
+        controller.pause_analysis(0.2)
+        qtbot.waitUntil(lambda: not controller.paused, timeout=5_000)
+        qtbot.waitUntil(lambda: controller.stats.frames > shown, timeout=10_000)
+    finally:
+        controller.stop()
