@@ -28,7 +28,13 @@ def probe_camera(source: str) -> CameraStatus:
     target: int | str = int(source) if source.isdigit() else source
     if isinstance(target, str) and not Path(target).exists():
         return CameraStatus(source, False, f"{target} does not exist")
-    capture = cv2.VideoCapture(target)
+    # OpenCV logs an ERROR line for a missing camera index; the status says it instead.
+    level = cv2.utils.logging.getLogLevel()
+    cv2.utils.logging.setLogLevel(cv2.utils.logging.LOG_LEVEL_SILENT)
+    try:
+        capture = cv2.VideoCapture(target)
+    finally:
+        cv2.utils.logging.setLogLevel(level)
     try:
         if not capture.isOpened():
             return CameraStatus(source, False, "cannot be opened (no camera at this index?)")

@@ -293,7 +293,7 @@ class ShopperView(QWidget):
         self.panel = SuggestionPanel()
         self.panel.setMinimumWidth(420)
         self.notice = label(NOTICE, "notice", wrap=True)
-        self.privacy_button = button("Privacy & opt-out", "privacyButton")
+        self.privacy_button = button("Privacy && opt-out", "privacyButton")  # && shows one &
         self.privacy_button.clicked.connect(self.show_privacy)
         self.staff_button = button("Staff", "staffButton")
         self.staff_button.setAutoRepeat(False)
