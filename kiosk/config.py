@@ -110,11 +110,9 @@ class PrivacyConfig:
     Attributes:
         retention_days: unknown visitors' visits and events older than this are purged
             (at start-up and daily).
-        analyse_staff: analyse emotion of people marked as staff (off by default).
     """
 
     retention_days: int = 7
-    analyse_staff: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -64,11 +64,6 @@ class VisitRecorder:
         visit = self._open.get(track_id)
         return None if visit is None else visit.visit_id
 
-    def current_person(self) -> int | None:
-        """A recognised person among the open visits, if any (the most recently seen)."""
-        known = [v for v in self._open.values() if v.person_id is not None]
-        return max(known, key=lambda v: v.last_seen_s).person_id if known else None
-
     def close(self, now_s: float) -> None:
         """Write every open visit (at shutdown)."""
         self._write(list(self._open.values()), now_s)

@@ -3,20 +3,10 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from kiosk.store.db import Store
-
-
-@dataclass(frozen=True, slots=True)
-class VisitRow:
-    """One visit: who (None = unknown visitor) and when (UTC)."""
-
-    person_id: int | None
-    started_at: datetime
-    ended_at: datetime
 
 
 def start_visit(store: Store, started_at: datetime) -> int:
@@ -43,20 +33,6 @@ def drop_visit(store: Store, visit_id: int) -> None:
     """Delete a visit too short to count (and, by cascade, what was logged for it)."""
     with store.atomic() as db:
         db.execute("DELETE FROM visits WHERE id = ?", [visit_id])
-
-
-def record_visits(store: Store, visits: Sequence[VisitRow]) -> None:
-    """Append visits (all or none)."""
-    rows = [
-        {
-            "person_id": v.person_id,
-            "started_at": v.started_at.isoformat(timespec="seconds"),
-            "ended_at": v.ended_at.isoformat(timespec="seconds"),
-        }
-        for v in visits
-    ]
-    with store.atomic() as db:
-        db.table("visits").insert_all(rows)
 
 
 @dataclass(frozen=True, slots=True)
