@@ -139,3 +139,25 @@ def test_bench_gallery_prints_numbers(capsys: pytest.CaptureFixture[str]) -> Non
     )
     assert [s["templates"] for s in data["sizes"]] == [1000, 2000]
     assert all(s["p50_ms"] > 0 and s["matrix_mb"] > 0 for s in data["sizes"])
+
+
+def test_no_name_reaches_the_logs(
+    *,
+    data_dir: Path,
+    photos: Path,
+    faces_dir: Path,
+    capsys: pytest.CaptureFixture[str],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Enrol, recognise, rename and forget with every logger at DEBUG: no name is logged."""
+    caplog.set_level("DEBUG")
+    assert run(capsys, "-v", "people", "import", str(photos), "--staff", "anna")[0] == 0
+    listed = run_json(capsys, "people", "list")["people"]
+    obama = next(p["id"] for p in listed if p["name"] == "Obama")
+    assert run(capsys, "-v", "analyze", str(faces_dir / "obama" / "obama_1.jpg"))[0] == 0
+    assert run(capsys, "people", "rename", str(obama), "Barack", "--staff", "anna")[0] == 0
+    assert run(capsys, "people", "forget", str(obama), "--staff", "anna")[0] == 0
+    assert caplog.records, "the commands log something at DEBUG"
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    for name in ("Obama", "Biden", "Barack"):
+        assert name not in logged, f"{name!r} appeared in a log message"
