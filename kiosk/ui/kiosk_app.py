@@ -88,7 +88,6 @@ class KioskApp:
             self.visits,
             models.emotion.spec.valence,
             resource_root(),
-            names=lambda pid: self.people.summary(pid).name,
         )
         plan = plan_source(config, demo)
         gallery = self.people.gallery(embedder.model_key, embedder.dim)

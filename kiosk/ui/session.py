@@ -39,7 +39,6 @@ class KioskSession:
         visits: records who stood in front of the kiosk.
         valence_weights: emotion label -> valence weight (model manifest).
         catalog_root: product image paths are relative to it.
-        names: person id -> display name (from the people store).
         clock_hour: local time of day in hours (injectable).
     """
 
@@ -47,7 +46,6 @@ class KioskSession:
     visits: VisitRecorder
     valence_weights: Mapping[str, float]
     catalog_root: Path
-    names: Callable[[int], str]
     clock_hour: Callable[[], float] = field(
         default=lambda: datetime.now().hour + datetime.now().minute / 60.0
     )
@@ -86,10 +84,9 @@ class KioskSession:
         return face.identity.person_id if face.identity.known and face.live else None
 
     def _greet(self, face: FaceResult) -> str:
-        person = self._personal_id(face)
-        if person is None:
+        if self._personal_id(face) is None:
             return GREETING_GUEST
-        return f"Welcome back, {self.names(person).title()}!"
+        return f"Welcome back, {face.identity.name.title()}!"  # from the gallery snapshot
 
     def _update(self, greeting: str, face: FaceResult, now_s: float) -> ScreenUpdate | None:
         slate = self.suggestions.suggest(self._view(face, now_s), now_s * 1000.0)

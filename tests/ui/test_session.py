@@ -1,0 +1,85 @@
+"""KioskSession: personal content only for live recognised faces; an empty room logs nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kiosk.config import RecommendConfig
+from kiosk.core.types import (
+    UNKNOWN,
+    ClassScores,
+    FaceBox,
+    FaceResult,
+    FrameResult,
+    Identity,
+    StageTimes,
+)
+from kiosk.paths import resource_root
+from kiosk.services.suggestions import SuggestionService
+from kiosk.services.visits import VisitRecorder
+from kiosk.store.catalog import Catalog
+from kiosk.store.db import Store, utc_now
+from kiosk.ui.session import GREETING_GUEST, GREETING_NOBODY, KioskSession
+
+HAPPY = ClassScores(("happy", "neutral"), (0.9, 0.1))
+
+
+def frame(*, known: bool, live: bool) -> FrameResult:
+    identity = Identity(7, "ann", 0.3, 3) if known else UNKNOWN
+    face = FaceResult(
+        1, FaceBox((10, 10, 110, 110), 0.9), identity, HAPPY, "positive", None, None, None, live
+    )
+    return FrameResult(0, 0.0, 640, 480, (face,), StageTimes())
+
+
+EMPTY = FrameResult(0, 0.0, 640, 480, (), StageTimes())
+
+
+@pytest.fixture
+def session(tmp_path: Path) -> KioskSession:
+    store = Store(tmp_path / "k.db")
+    assert Catalog(store).import_file(resource_root() / "catalog" / "demo_catalog.csv").ok
+    now = utc_now()
+    store.db.table("people").insert(
+        {"id": 7, "display_name": "ann", "created_at": now, "updated_at": now}
+    )
+    service = SuggestionService(store, RecommendConfig(min_dwell_ms=1000), seed=1)
+    return KioskSession(
+        service, VisitRecorder(store), {"happy": 1.0}, resource_root(), lambda: 12.0
+    )
+
+
+def impressions(session: KioskSession) -> list[dict[str, object]]:
+    return list(session.visits.store.db.query("SELECT person_id, sku FROM impressions"))
+
+
+def test_a_recognised_face_is_greeted_only_once_it_is_live(session: KioskSession) -> None:
+    first = session.on_result(frame(known=True, live=False), 0.0)
+    assert first is not None and first.greeting == GREETING_GUEST and len(first.cards) == 3
+    assert all(row["person_id"] is None for row in impressions(session))  # nothing personal
+    live = session.on_result(frame(known=True, live=True), 0.1)
+    assert live is not None and live.greeting == "Welcome back, Ann!"
+    assert session.on_result(frame(known=True, live=True), 0.2) is None  # nothing changed
+
+
+def test_nobody_in_front_keeps_the_cards_and_logs_nothing(session: KioskSession) -> None:
+    shown = session.on_result(frame(known=False, live=False), 0.0)
+    assert shown is not None
+    session.visits.min_visit_s = 0.0  # the fake clock does not advance: keep this visit
+    logged = len(impressions(session))
+    assert logged == 3
+    for t in range(1, 60):  # a minute of an empty room
+        update = session.on_result(EMPTY, 3.0 + t)
+        if update is not None:
+            assert update.greeting == GREETING_NOBODY and update.cards == shown.cards
+    assert len(impressions(session)) == logged
+
+
+def test_a_tap_rewards_the_product_on_screen(session: KioskSession) -> None:
+    shown = session.on_result(frame(known=False, live=False), 0.0)
+    assert shown is not None
+    session.on_interested(shown.cards[0].sku, 0.5)
+    rows = list(session.visits.store.db.query("SELECT kind, value FROM rewards"))
+    assert rows == [{"kind": "tap", "value": 1.0}]
