@@ -23,23 +23,13 @@ from kiosk.core.types import Frame
 from kiosk.vision.models import VisionModels
 from kiosk.vision.pipeline import Pipeline
 from kiosk.vision.runtime import ImageBGR
-from tests.models.conftest import read_image
+from tests.models.conftest import SINGLE_FACE_PHOTOS, read_image
 
 pytestmark = pytest.mark.models
 
 REPO = Path(__file__).resolve().parents[2]
 CLIP = REPO / "assets" / "demo" / "pd_stills_clip.mp4"
-PHOTOS = [
-    "obama/obama_1.jpg",
-    "obama/obama_2.jpg",
-    "obama/obama_3.jpg",
-    "obama/obama_4_small.jpg",
-    "obama/obama_5.jpg",
-    "obama/obama_6_240p.jpg",
-    "biden/biden_1.jpg",
-    "biden/biden_2.jpg",
-    "collins/collins_1.png",
-]
+PHOTOS = SINGLE_FACE_PHOTOS
 FPS, SECONDS = 15.0, 3.0
 
 

@@ -8,19 +8,9 @@ import pytest
 
 from kiosk.vision.manifest import Manifest
 from kiosk.vision.models import VisionModels, check_model
-from tests.models.conftest import read_image
+from tests.models.conftest import SINGLE_FACE_PHOTOS, read_image
 
-SINGLE = [
-    "obama/obama_1.jpg",
-    "obama/obama_2.jpg",
-    "obama/obama_3.jpg",
-    "obama/obama_4_small.jpg",
-    "obama/obama_5.jpg",
-    "obama/obama_6_240p.jpg",
-    "biden/biden_1.jpg",
-    "biden/biden_2.jpg",
-    "collins/collins_1.png",
-]
+SINGLE = SINGLE_FACE_PHOTOS
 MASKED_AND_ORIGINAL = [
     ("masked/obama_synthetic_mask.jpg", "obama/obama_1.jpg"),
     ("masked/biden_synthetic_mask.jpg", "biden/biden_2.jpg"),
