@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.installed
 run: $(STAMP)
 	$(BIN)/kiosk run
 
-test: $(STAMP) lint unit test-coreml test-bundle
+test: $(STAMP) lint unit test-mediapipe test-coreml test-bundle
 
 lint: $(STAMP)
 	$(BIN)/ruff check kiosk tests models/build ios_companion
@@ -46,6 +46,25 @@ models: $(STAMP)
 	.venv-build-tf/bin/python models/build/build_emotion.py
 	.venv-build-tf/bin/python models/build/build_mask.py
 	.venv-build-dlib/bin/python models/build/build_dlib_resnet.py
+
+# The kiosk runs MediaPipe's BlazeFace models in onnxruntime; MediaPipe Tasks on the original
+# .tflite files is their reference. mediapipe needs opencv-contrib-python (the kiosk ships the
+# headless OpenCV), so the parity test has its own environment and uses kiosk from the source tree.
+MP_VENV  ?= .venv-mediapipe
+MP_STAMP := $(MP_VENV)/.installed
+
+.PHONY: test-mediapipe
+
+$(MP_STAMP): tests/mediapipe/requirements.txt
+	test -x $(MP_VENV)/bin/python || $(PYTHON) -m venv $(MP_VENV)
+	$(MP_VENV)/bin/python -m pip install --quiet --upgrade pip==26.3
+	$(MP_VENV)/bin/python -m pip install --quiet -r tests/mediapipe/requirements.txt
+	$(MP_VENV)/bin/python -m pip check
+	touch $(MP_STAMP)
+
+test-mediapipe: $(MP_STAMP)
+	PYTHONPATH=. $(MP_VENV)/bin/python -m pytest -p no:cacheprovider --confcutdir=tests/mediapipe \
+		-W ignore::pytest.PytestConfigWarning tests/mediapipe
 
 # iPad companion (ios_companion/README.md): Core ML models converted from the kiosk's ONNX files,
 # in their own environment (torch + coremltools are build-time tools, never kiosk dependencies).

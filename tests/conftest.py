@@ -9,14 +9,13 @@ from pathlib import Path
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-# Non-headless OpenCV points Qt at its own Qt 5 plugins; Qt 6 must not load them.
-os.environ.pop("QT_QPA_PLATFORM_PLUGIN_PATH", None)
-os.environ.setdefault("GLOG_minloglevel", "2")
 
 from kiosk.vision.manifest import Manifest, load_manifest
 from kiosk.vision.models import VisionModels, load_vision_models
 
 REPO = Path(__file__).resolve().parent.parent
+# MediaPipe Tasks parity runs in its own environment (`make test-mediapipe`, tests/mediapipe).
+collect_ignore = ["mediapipe"]
 FACES = REPO / "tests" / "fixtures" / "faces"
 MODELS = REPO / "models"
 

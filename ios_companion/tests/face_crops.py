@@ -1,10 +1,11 @@
 """Real face crops from the public-domain photos in tests/fixtures/faces, cut without the kiosk.
 
 The boxes and five points were measured once with the kiosk itself (BlazeFace full-range box,
-face mesh -> `five_points_from_mesh`, kiosk/vision/*) and are hard-coded here, because mediapipe
-is not in the Core ML environment:
+face mesh -> `five_points_from_mesh`, kiosk/vision/*; then in MediaPipe Tasks, which the ONNX
+detector matches within IoU 0.95) and are hard-coded here, because the kiosk's runtime is not in
+the Core ML environment:
 
-    .venv/bin/python -c "...MediaPipeFaceDetector(m.get('face_detector')).detect(img)[0].xyxy,
+    .venv/bin/python -c "...OrtBlazeFaceDetector(m.get('face_detector'), 1).detect(img)[0].xyxy,
                          five_points_from_mesh(OrtFaceMesh(m.get('face_mesh'), 1).landmarks(...))"
 
 Crops follow the manifest (margin, squaring, black outside the frame); resizing uses PIL's box

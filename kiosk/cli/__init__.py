@@ -40,8 +40,6 @@ GROUPS = (run, doctor, vision, evaluation, people, catalog, recommend, backup, s
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `kiosk` console script."""
-    # MediaPipe's native logger prints every warning of its model loader; keep errors only.
-    os.environ.setdefault("GLOG_minloglevel", "2")
     parser = build_parser()
     args = parser.parse_args(argv)
     if not args.self_test and getattr(args, "handler", None) is None:

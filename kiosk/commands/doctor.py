@@ -18,9 +18,8 @@ from kiosk.vision.manifest import load_manifest
 from kiosk.vision.models import ModelCheck, check_model
 
 _PACKAGES = (
-    "mediapipe",
     "onnxruntime",
-    "opencv-contrib-python",
+    "opencv-python-headless",
     "numpy",
     "PySide6-Essentials",
     "sqlite-utils",

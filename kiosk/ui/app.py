@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -56,11 +55,7 @@ def plan_source(config: KioskConfig, demo: bool) -> SourcePlan:
 
 
 def qt_application(argv: list[str] | None = None) -> QApplication:
-    """The QApplication, created once, with the kiosk's style.
-
-    Non-headless OpenCV points Qt at its own Qt 5 plugins; Qt 6 must not load them.
-    """
-    os.environ.pop("QT_QPA_PLATFORM_PLUGIN_PATH", None)
+    """The QApplication, created once, with the kiosk's style."""
     app = QApplication.instance()
     if not isinstance(app, QApplication):
         app = QApplication(argv or sys.argv[:1])

@@ -1,7 +1,7 @@
 """Face detection with MediaPipe's BlazeFace models converted to ONNX, run by onnxruntime.
 
-The same models, pre- and post-processing as the MediaPipe Tasks `FaceDetector`
-(`MediaPipeFaceDetector`), without MediaPipe: the frame is letterboxed to the model input
+The same models, pre- and post-processing as the MediaPipe Tasks `FaceDetector` (checked against
+it in tests/mediapipe), without MediaPipe: the frame is letterboxed to the model input
 (aspect ratio kept, zero padding, bilinear), scaled to [-1, 1], run, decoded against
 MediaPipe's SSD anchors, merged by weighted NMS and mapped back to frame pixels
 (`kiosk.core.ssd`).
@@ -35,7 +35,7 @@ log = logging.getLogger(__name__)
 class OrtBlazeFaceDetector:
     """BlazeFace (ONNX) from a verified manifest entry; `detect` takes BGR frames.
 
-    Same API and results as `MediaPipeFaceDetector` (within float rounding): boxes in frame
+    Same results as MediaPipe Tasks' `FaceDetector` (within float rounding): boxes in frame
     pixels clipped to the frame, 6 keypoints, most confident first.
     """
 

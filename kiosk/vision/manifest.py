@@ -20,7 +20,7 @@ MANIFEST_NAME = "manifest.toml"
 SCHEMA_VERSION = 1
 _LAYOUTS = {"NHWC", "NCHW"}
 _COLOURS = {"RGB", "BGR", "GRAY"}
-_RUNTIMES = {"onnxruntime", "mediapipe"}
+_RUNTIMES = {"onnxruntime"}
 
 
 @dataclass(frozen=True, slots=True)

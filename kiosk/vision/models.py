@@ -13,7 +13,7 @@ from kiosk.core.types import FaceBox
 from kiosk.errors import KioskError, ModelError
 from kiosk.vision.blazeface import OrtBlazeFaceDetector
 from kiosk.vision.classify import OrtFaceClassifier
-from kiosk.vision.detector import FaceDetector, MediaPipeFaceDetector, MultiFaceDetector
+from kiosk.vision.detector import FaceDetector, MultiFaceDetector
 from kiosk.vision.embedder import OrtEmbedder
 from kiosk.vision.manifest import Manifest, ModelSpec
 from kiosk.vision.mesh import OrtFaceMesh
@@ -72,19 +72,17 @@ def load_vision_models(
 
 
 def load_detector(spec: ModelSpec, threads: int) -> FaceDetector:
-    """The detector class for an entry's runtime: MediaPipe Tasks, or BlazeFace in onnxruntime.
+    """BlazeFace in onnxruntime for a detection entry of the manifest.
 
     Args:
         spec: a manifest entry with task "detection".
-        threads: onnxruntime intra-op threads (unused by MediaPipe).
+        threads: onnxruntime intra-op threads.
 
     Raises:
         ModelError: the entry is not a detector, or the model does not load.
     """
     if spec.task != "detection":
         raise ModelError(f"{spec.key}: task is {spec.task!r}, expected 'detection'")
-    if spec.runtime == "mediapipe":
-        return MediaPipeFaceDetector(spec)
     return OrtBlazeFaceDetector(spec, threads)
 
 
@@ -137,7 +135,7 @@ def _loader_for(spec: ModelSpec, threads: int) -> tuple[_Runnable, Callable[[], 
     """Load a model by its task and return (one blank inference, close)."""
     blank = np.zeros((spec.input.height, spec.input.width, 3), dtype=np.uint8)
     face = FaceBox(xyxy=(0.0, 0.0, float(spec.input.width), float(spec.input.height)), score=1.0)
-    if spec.runtime == "mediapipe" or spec.task == "detection":
+    if spec.task == "detection":
         detector = load_detector(spec, threads)
         return (lambda: detector.detect(blank)), detector.close
     if spec.task == "landmarks":

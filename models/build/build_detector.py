@@ -4,9 +4,11 @@ Source: mediapipe==0.10.21 (Apache-2.0), cp311 manylinux x86_64 wheel:
   mediapipe/modules/face_detection/face_detection_short_range.tflite
   mediapipe/modules/face_detection/face_detection_full_range_sparse.tflite
 
-Both files are used as-is by the MediaPipe Tasks ``FaceDetector`` (mediapipe 1.2.x ships no model
-files). The check runs each one in the kiosk's runtime virtualenv (``.venv``, mediapipe 1.2.3) on a
-public-domain photo, because mediapipe is not part of the build environment.
+They are the sources of the kiosk's ONNX detectors (build_blazeface_onnx.py) and, used as-is by the
+MediaPipe Tasks ``FaceDetector`` (mediapipe 1.2.x ships no model files), the reference of
+tests/mediapipe. The check runs each one in that test's virtualenv (``.venv-mediapipe``, made by
+``make test-mediapipe``) on a public-domain photo: mediapipe is in neither the build environment nor
+the kiosk's.
 
 Run from the repository root in the build env (models/README.md):
     python models/build/build_detector.py
@@ -32,7 +34,7 @@ MEMBERS = {
     / f"blazeface_full_range_sparse_mp{VERSION}.tflite",
 }
 REPO_ROOT = common.MODELS_DIR.parent
-RUNTIME_PYTHON = REPO_ROOT / ".venv" / "bin" / "python"
+RUNTIME_PYTHON = REPO_ROOT / ".venv-mediapipe" / "bin" / "python"
 CHECK_IMAGE = REPO_ROOT / "tests" / "fixtures" / "faces" / "collins" / "collins_1.png"
 
 _TASKS_CHECK = r"""
@@ -63,7 +65,7 @@ def main() -> int:
         print(f"{dest.name}: byte-equal to wheel member {member}: {same}")
         ok &= same
         if not RUNTIME_PYTHON.exists():
-            print(f"SKIP Tasks check: no runtime venv at {RUNTIME_PYTHON}")
+            print(f"SKIP Tasks check: no {RUNTIME_PYTHON} (run make test-mediapipe first)")
         else:
             run = subprocess.run(
                 [str(RUNTIME_PYTHON), "-c", _TASKS_CHECK, str(dest), str(CHECK_IMAGE)],

@@ -175,13 +175,13 @@ class KioskModels:
     """BlazeFace, the mesh and the ONNX embedder from a models directory."""
 
     def __init__(self, models_dir: Path) -> None:
-        from kiosk.vision.detector import MediaPipeFaceDetector
+        from kiosk.vision.blazeface import OrtBlazeFaceDetector
         from kiosk.vision.manifest import load_manifest
         from kiosk.vision.mesh import OrtFaceMesh
         from kiosk.vision.runtime import OrtModel
 
         manifest = load_manifest(models_dir)
-        self.detector = MediaPipeFaceDetector(manifest.get("face_detector"))
+        self.detector = OrtBlazeFaceDetector(manifest.get("face_detector"), 1)
         self.mesh = OrtFaceMesh(manifest.get("face_mesh"), 1)
         self.embedder = OrtModel(manifest.get("face_embedder"), 1)
 
