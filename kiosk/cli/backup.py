@@ -113,8 +113,17 @@ def _cmd_restore(args: argparse.Namespace, config: KioskConfig, console: Console
     previous = str(report.previous) if report.previous else None
     if args.json:
         data = {"backup": str(report.backup), "schema_version": report.schema_version}
-        print(json.dumps(data | {"previous": previous}, indent=2))
+        data |= {"previous": previous, "forgotten_again": list(report.forgotten_again)}
+        print(json.dumps(data | {"forgets_unchecked": report.forgets_unchecked}, indent=2))
         return 0
     kept = f"; the previous database is kept as {previous}" if previous else ""
     console.print(f"restored {report.backup} (schema {report.schema_version}){kept}")
+    if report.forgotten_again:
+        ids = ", ".join(str(i) for i in report.forgotten_again)
+        console.print(f"forgotten again (they asked after this backup was taken): person {ids}")
+    if report.forgets_unchecked:
+        console.print(
+            f"[yellow]people forgotten since the backup were not checked: "
+            f"{report.forgets_unchecked}; review the gallery[/yellow]"
+        )
     return 0

@@ -30,6 +30,7 @@ from pathlib import Path
 
 from kiosk.errors import InputError, StoreError
 from kiosk.store.db import DB_NAME, MIGRATIONS, Store, utc_now
+from kiosk.store.people import FORGET, forget_person
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +68,8 @@ class RestoreReport:
     backup: Path
     schema_version: int
     previous: Path | None
+    forgotten_again: tuple[int, ...] = ()
+    forgets_unchecked: str | None = None
 
 
 def backup_dir(data_dir: Path) -> Path:
@@ -223,6 +226,7 @@ def restore_backup(data_dir: Path, backup: Path, staff: str) -> RestoreReport:
             f"versions 1 to {latest}: not restored"
         )
     live = data_dir / DB_NAME
+    forgets, unchecked = _forgets_after(live, backup) if live.exists() else ((), None)
     staged = live.with_name(DB_NAME + ".restoring")
     try:
         shutil.copyfile(backup, staged)
@@ -235,9 +239,39 @@ def restore_backup(data_dir: Path, backup: Path, staff: str) -> RestoreReport:
         raise StoreError(f"restore of {backup} failed, database unchanged: {exc}") from exc
     finally:
         staged.unlink(missing_ok=True)
-    _audit_restore(live, staff, backup)
-    log.info("database restored from %s", backup.name)
-    return RestoreReport(backup, check.schema_version, previous)
+    forgotten = _audit_restore(live, staff, backup, forgets)
+    log.info("database restored from %s; %d people forgotten again", backup.name, len(forgotten))
+    return RestoreReport(backup, check.schema_version, previous, forgotten, unchecked)
+
+
+def _forgets_after(live: Path, backup: Path) -> tuple[tuple[int, ...], str | None]:
+    """Ids of the people the live database forgot after `backup` was taken, or why unknown.
+
+    Audit rows are only appended, so the audit log of an earlier copy of this database is the
+    start of the live one, and the forget rows past its end came later. A backup whose log is
+    not such a start (another kiosk's, or the live one was restored since) replays nothing.
+    """
+    columns = "SELECT id, at, staff, action, detail FROM audit"
+    try:
+        with (
+            contextlib.closing(_read_only(backup)) as old,
+            contextlib.closing(_read_only(live)) as now,
+        ):
+            history = old.execute(f"{columns} ORDER BY id").fetchall()
+            last = history[-1][0] if history else 0
+            if now.execute(f"{columns} WHERE id <= ? ORDER BY id", [last]).fetchall() != history:
+                return (), "the backup is not an earlier copy of this database"
+            rows = now.execute(
+                "SELECT detail FROM audit WHERE action = ? AND id > ? ORDER BY id", [FORGET, last]
+            ).fetchall()
+    except sqlite3.Error as exc:
+        return (), f"the current database's audit log is unreadable ({exc})"
+    ids = [int(m.group(1)) for (d,) in rows if (m := re.fullmatch(r"person (\d+)", str(d)))]
+    return tuple(dict.fromkeys(ids)), None
+
+
+def _read_only(path: Path) -> sqlite3.Connection:
+    return sqlite3.connect(f"file:{path}?mode=ro", uri=True)
 
 
 def _set_aside(live: Path) -> Path:
@@ -276,13 +310,24 @@ def _checkpoint_if_readable(live: Path) -> None:
         conn.close()
 
 
-def _audit_restore(live: Path, staff: str, backup: Path) -> None:
+def _audit_restore(
+    live: Path, staff: str, backup: Path, forgets: tuple[int, ...]
+) -> tuple[int, ...]:
+    """Audit the restore, then forget again whoever the database forgot after the backup."""
     store = Store(live)
     try:
         with store.atomic() as db:
             db.table("audit").insert(
                 {"at": utc_now(), "staff": staff, "action": "restore", "detail": backup.name}
             )
+        present = {
+            int(r[0])
+            for r in store.db.execute("SELECT id FROM people").fetchall()
+            if int(r[0]) in forgets
+        }
+        for person_id in sorted(present):
+            forget_person(store, person_id, staff)
+        return tuple(sorted(present))
     finally:
         with contextlib.suppress(sqlite3.Error):
             store.close()

@@ -170,9 +170,7 @@ class PeopleStore:
 
     def audit(self, staff: str, action: str, detail: str = "") -> None:
         """Append an audit row (detail: ids and counts only, never a name or biometric data)."""
-        self.store.db.table("audit").insert(
-            {"at": utc_now(), "staff": staff, "action": action, "detail": detail}
-        )
+        _audit(self.store, staff, action, detail)
 
     def templates(self, model_key: str, person_id: int | None = None) -> tuple[StoredTemplate, ...]:
         """Decrypted templates of `model_key` (of one person, or everyone), in storage order."""
@@ -280,23 +278,38 @@ class PeopleStore:
             self.audit(staff, "rename", f"person {person_id}")
 
     def forget(self, person_id: int, staff: str) -> ForgetReport:
-        """Delete everything about a person, then rewrite the file so the bytes are gone.
+        """Delete everything about a person (`forget_person`); UnknownPersonError if unknown."""
+        self.summary(person_id)
+        return forget_person(self.store, person_id, staff)
 
-        Every table with a foreign key to people is cleared explicitly (the schema's ON DELETE
-        CASCADE also covers rows that reference those rows: events of their visits, rewards).
-        """
-        deleted: list[tuple[str, int]] = []
-        with self.store.atomic() as db:
-            self.summary(person_id)
-            for table, column in _tables_referencing_people(self.store):
-                cursor = db.execute(f'DELETE FROM "{table}" WHERE "{column}" = ?', [person_id])
-                deleted.append((table, int(cursor.rowcount)))
-            db.execute("DELETE FROM people WHERE id = ?", [person_id])
-            deleted.append(("people", 1))
-            self.audit(staff, "forget", f"person {person_id}")
-        self.store.compact()
-        log.info("forgot person %d", person_id)
-        return ForgetReport(person_id, tuple(deleted))
+
+FORGET = "forget"
+
+
+def forget_person(store: Store, person_id: int, staff: str) -> ForgetReport:
+    """Delete everything about a person, then rewrite the file so the bytes are gone.
+
+    Every table with a foreign key to people is cleared explicitly (the schema's ON DELETE
+    CASCADE also covers rows that reference those rows: events of their visits, rewards). The
+    audit row names the person by id only; `kiosk.store.backup` replays these rows on restore.
+    """
+    deleted: list[tuple[str, int]] = []
+    with store.atomic() as db:
+        for table, column in _tables_referencing_people(store):
+            cursor = db.execute(f'DELETE FROM "{table}" WHERE "{column}" = ?', [person_id])
+            deleted.append((table, int(cursor.rowcount)))
+        db.execute("DELETE FROM people WHERE id = ?", [person_id])
+        deleted.append(("people", 1))
+        _audit(store, staff, FORGET, f"person {person_id}")
+    store.compact()
+    log.info("forgot person %d", person_id)
+    return ForgetReport(person_id, tuple(deleted))
+
+
+def _audit(store: Store, staff: str, action: str, detail: str) -> None:
+    store.db.table("audit").insert(
+        {"at": utc_now(), "staff": staff, "action": action, "detail": detail}
+    )
 
 
 def _tables_referencing_people(store: Store) -> list[tuple[str, str]]:

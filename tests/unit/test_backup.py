@@ -206,3 +206,32 @@ def test_kiosk_backup_create_list_restore(
     assert restored["previous"] == str(data_dir / BEFORE_RESTORE)
     assert main(["backup", "restore", str(data_dir / "nope.db"), "--staff", "b", "--yes"]) == 4
     assert "does not exist" in " ".join(capsys.readouterr().err.split())
+
+
+def test_restore_forgets_again_whoever_was_forgotten_after_the_backup(
+    people: PeopleStore, data_dir: Path
+) -> None:
+    second = _enrol(people, "Second Person")
+    made = create_backup(people.store, data_dir, T0)
+    people.forget(second, "anna")
+    people.close()
+    report = restore_backup(data_dir, made.path, "bob")
+    live = data_dir / DB_NAME
+    assert report.forgotten_again == (second,) and report.forgets_unchecked is None
+    assert _names(live) == ["First Person"]
+    assert b"Second Person" not in live.read_bytes()  # compacted, not just unlinked rows
+    assert _names(made.path) == ["First Person", "Second Person"]  # the backup itself is kept
+
+
+def test_restore_leaves_a_foreign_backup_alone(people: PeopleStore, data_dir: Path) -> None:
+    other_dir = data_dir.parent / "other-shop"
+    other = open_people(PathsConfig(data_dir=other_dir), retention_days=None)
+    other.enrol(EnrolRequest(Consent("zoe"), KEY, _templates(3), name="Other Shop Person"))
+    foreign = create_backup(other.store, other_dir, T0)
+    other.close()
+    people.forget(_enrol(people, "Second Person"), "anna")
+    people.close()
+    report = restore_backup(data_dir, foreign.path, "bob")
+    assert report.forgotten_again == ()
+    assert report.forgets_unchecked == "the backup is not an earlier copy of this database"
+    assert _names(data_dir / DB_NAME) == ["Other Shop Person"]
