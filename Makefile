@@ -55,7 +55,8 @@ MP_STAMP := $(MP_VENV)/.installed
 
 .PHONY: test-mediapipe
 
-$(MP_STAMP): tests/mediapipe/requirements.txt
+$(MP_STAMP): tests/mediapipe/requirements.txt packaging/system-deps.sh
+	bash packaging/system-deps.sh
 	test -x $(MP_VENV)/bin/python || $(PYTHON) -m venv $(MP_VENV)
 	$(MP_VENV)/bin/python -m pip install --quiet --upgrade pip==26.3
 	$(MP_VENV)/bin/python -m pip install --quiet -r tests/mediapipe/requirements.txt

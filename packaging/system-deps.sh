@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Debian/Ubuntu packages the kiosk needs outside pip: the shared libraries that the PySide6 and
 # OpenCV wheels link against (Qt's xcb and offscreen platforms, OpenGL, fonts), and Xvfb for
-# screenshots and GUI tests on a machine without a display.
+# screenshots and GUI tests on a machine without a display; binutils (objdump, strip) for the
+# PyInstaller bundle.
 #
 # As root: installs what is missing. Otherwise: prints the one apt command to run, and fails.
 set -euo pipefail
@@ -12,6 +13,7 @@ packages=(
   libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-randr0
   libxcb-render-util0 libxcb-shape0 libxcb-xfixes0 libxcb-xkb1
   fonts-dejavu-core xvfb xauth
+  binutils
 )
 
 if ! command -v dpkg-query >/dev/null 2>&1; then

@@ -207,7 +207,8 @@ def restore_backup(data_dir: Path, backup: Path, staff: str) -> RestoreReport:
     The backup is verified first (integrity, and a schema version this kiosk knows: older ones
     are migrated when next opened). The current database, if any, is kept as
     `kiosk.db.before-restore` (with its write-ahead log). The new file is copied beside the
-    database, verified, and swapped in with `os.replace`; the restore is audited.
+    database, verified, and swapped in with `os.replace`; the restore is audited. Whoever the
+    current database forgot after the backup was taken is forgotten again (`RestoreReport`).
 
     Raises:
         InputError: `backup` does not exist.

@@ -34,7 +34,7 @@ MEMBERS = {
     / f"blazeface_full_range_sparse_mp{VERSION}.tflite",
 }
 REPO_ROOT = common.MODELS_DIR.parent
-RUNTIME_PYTHON = REPO_ROOT / ".venv-mediapipe" / "bin" / "python"
+TASKS_PYTHON = REPO_ROOT / ".venv-mediapipe" / "bin" / "python"
 CHECK_IMAGE = REPO_ROOT / "tests" / "fixtures" / "faces" / "collins" / "collins_1.png"
 
 _TASKS_CHECK = r"""
@@ -64,11 +64,11 @@ def main() -> int:
             same = zf.read(member) == dest.read_bytes()
         print(f"{dest.name}: byte-equal to wheel member {member}: {same}")
         ok &= same
-        if not RUNTIME_PYTHON.exists():
-            print(f"SKIP Tasks check: no {RUNTIME_PYTHON} (run make test-mediapipe first)")
+        if not TASKS_PYTHON.exists():
+            print(f"SKIP Tasks check: no {TASKS_PYTHON} (run make test-mediapipe first)")
         else:
             run = subprocess.run(
-                [str(RUNTIME_PYTHON), "-c", _TASKS_CHECK, str(dest), str(CHECK_IMAGE)],
+                [str(TASKS_PYTHON), "-c", _TASKS_CHECK, str(dest), str(CHECK_IMAGE)],
                 capture_output=True,
                 text=True,
                 check=False,
