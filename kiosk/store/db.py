@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import sqlite3
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -29,6 +31,7 @@ _RESTORE_HINT = (
 )
 
 Migration = Callable[[sqlite_utils.Database], None]
+_PERSON_IN = re.compile(r"\bperson (\d+)")
 
 
 def utc_now() -> str:
@@ -155,12 +158,59 @@ def _v1_catalog(db: sqlite_utils.Database) -> None:
     )
 
 
+def _v2_person_uid(db: sqlite_utils.Database) -> None:
+    """People ids are never reused (AUTOINCREMENT) and each person has a uuid minted here.
+
+    A reused id would hand a forgotten person's leftovers (a late visit, a stale gallery in a
+    running kiosk) to the next person enrolled; the uuid names the person across kiosks and
+    bundles. Runs with foreign keys off (see `Store._migrate`): the table is rebuilt in place.
+    """
+    db.executescript(
+        """
+        CREATE TABLE people_v2 (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            uid TEXT NOT NULL UNIQUE DEFAULT (lower(hex(randomblob(16)))),  -- minted where enrolled
+            display_name TEXT NOT NULL,
+            loyalty_id TEXT UNIQUE,
+            preferences TEXT NOT NULL DEFAULT '{}',
+            keep_photos INTEGER NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        """
+    )
+    for row in db.execute("SELECT id FROM people ORDER BY id").fetchall():
+        db.execute(
+            "INSERT INTO people_v2 SELECT id, ?, display_name, loyalty_id, preferences, "
+            "keep_photos, created_at, updated_at FROM people WHERE id = ?",
+            [uuid.uuid4().hex, row[0]],
+        )
+    db.executescript(
+        """
+        DROP TABLE people;
+        ALTER TABLE people_v2 RENAME TO people;
+        """
+    )
+    # Ids handed out before this migration and since forgotten are not handed out again: the
+    # audit log names every person id it ever saw ("person 7: ...").
+    details = (str(row[0]) for row in db.execute("SELECT detail FROM audit"))
+    seen = [int(m) for detail in details for m in _PERSON_IN.findall(detail)]
+    high = max(seen, default=0)
+    db.execute(
+        "INSERT INTO sqlite_sequence (name, seq) SELECT 'people', ? "
+        "WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'people')",
+        [high],
+    )
+    db.execute("UPDATE sqlite_sequence SET seq = max(seq, ?) WHERE name = 'people'", [high])
+
+
 MIGRATIONS: tuple[tuple[int, str, tuple[Migration, ...]], ...] = (
     (
         1,
         "people, consent, templates, visits, events, audit, catalog, impressions",
         (_v1_people, _v1_catalog),
     ),
+    (2, "people: ids never reused, a uuid per person", (_v2_person_uid,)),
 )
 
 
@@ -231,15 +281,29 @@ class Store:
                 f"database {self.path} is at schema {current}, newer than this kiosk ({latest}); "
                 f"upgrade the kiosk"
             )
-        for version, description, steps in MIGRATIONS:
-            if version <= current:
-                continue
-            with self.atomic():
-                for step in steps:
-                    step(self.db)
-                self.db.table("schema_version").insert(
-                    {"version": version, "description": description, "applied_at": utc_now()}
-                )
+        if current == latest:
+            return
+        # Table rebuilds must not cascade: foreign keys are off while migrating (the pragma is
+        # a no-op inside a transaction) and checked before the migration commits.
+        self.db.execute("PRAGMA foreign_keys = OFF")
+        try:
+            for version, description, steps in MIGRATIONS:
+                if version <= current:
+                    continue
+                with self.atomic():
+                    for step in steps:
+                        step(self.db)
+                    broken = self.db.execute("PRAGMA foreign_key_check").fetchall()
+                    if broken:
+                        raise StoreError(
+                            f"database {self.path}: migration {version} broke {len(broken)} "
+                            f"foreign keys (first: {tuple(broken[0])}); nothing was changed"
+                        )
+                    self.db.table("schema_version").insert(
+                        {"version": version, "description": description, "applied_at": utc_now()}
+                    )
+        finally:
+            self.db.execute("PRAGMA foreign_keys = ON")
 
     @contextmanager
     def atomic(self) -> Iterator[sqlite_utils.Database]:

@@ -10,6 +10,7 @@ person ids only, never names, images or embeddings.
 from __future__ import annotations
 
 import logging
+import uuid
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
@@ -124,7 +125,8 @@ class PeopleStore:
         name = str(request.name).strip()
         if not name:
             raise InputError("a person needs a non-empty display name")
-        row = {"display_name": name, "keep_photos": int(bool(request.keep_photos))}
+        row: dict[str, object] = {"uid": request.uid or uuid.uuid4().hex, "display_name": name}
+        row["keep_photos"] = int(bool(request.keep_photos))
         prefs = {"preferences": request.preferences_json or "{}"}
         table = self.store.db.table("people")
         table.insert(row | prefs | {"created_at": now, "updated_at": now})
@@ -229,12 +231,13 @@ class PeopleStore:
             "SELECT p.id, p.display_name, "
             "(SELECT count(*) FROM templates t WHERE t.person_id = p.id), "
             "(SELECT count(*) FROM photos f WHERE f.person_id = p.id), "
-            "p.keep_photos, p.created_at, p.updated_at, p.preferences "
+            "p.keep_photos, p.created_at, p.updated_at, p.preferences, p.uid "
             f"FROM people p {where} ORDER BY p.id",
             params or [],
         ).fetchall()
         return [
-            PersonSummary(int(r[0]), r[1], r[2], r[3], bool(r[4]), r[5], r[6], r[7]) for r in rows
+            PersonSummary(int(r[0]), r[1], r[2], r[3], bool(r[4]), r[5], r[6], r[7], r[8])
+            for r in rows
         ]
 
     def detail(self, person_id: int) -> PersonDetail:
@@ -258,6 +261,11 @@ class PeopleStore:
             int(visits.fetchone()[0]),
             int(events.fetchone()[0]),
         )
+
+    def find_by_uid(self, uid: str) -> int | None:
+        """The local id of the person with stable id `uid`, or None."""
+        row = self.store.db.execute("SELECT id FROM people WHERE uid = ?", [uid]).fetchone()
+        return None if row is None else int(row[0])
 
     def find_by_name(self, name: str) -> tuple[int, ...]:
         """Ids of the people whose display name is exactly `name` (after trimming)."""

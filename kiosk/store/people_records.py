@@ -52,6 +52,8 @@ class EnrolRequest:
         photos_jpeg: face photos, stored (encrypted) only if the person keeps photos.
         keep_photos: set the person's keep-photos switch; None keeps it as it is.
         preferences_json: a new person's preferences (JSON object text); None: "{}".
+        uid: a new person's stable id (uuid4 hex) when it was minted elsewhere (a bundle, the
+            chain); None mints one.
     """
 
     consent: Consent
@@ -62,6 +64,7 @@ class EnrolRequest:
     photos_jpeg: tuple[bytes, ...] = ()
     keep_photos: bool | None = None
     preferences_json: str | None = None
+    uid: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +79,7 @@ class PersonSummary:
     created_at: str
     updated_at: str
     preferences_json: str = "{}"
+    uid: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -102,6 +102,7 @@ class KioskController(QObject):
         self.worker.sig_error.connect(self._on_pipeline_error)
         view.panel.sig_interested.connect(self._on_interested)
         view.sig_pause_requested.connect(self.pause_analysis)
+        self._stopped = False
         self._resume = QTimer(self, singleShot=True)
         self._resume.timeout.connect(self.resume_analysis)
 
@@ -126,7 +127,12 @@ class KioskController(QObject):
         self.camera.start()
 
     def stop(self, timeout_ms: int = 5000) -> None:
-        """Stop both threads and wait for them (no thread is left running)."""
+        """Stop both threads and wait for them (no thread is left running).
+
+        Packets the worker queued before it stopped are dropped, not shown: the session's
+        store may be closed right after this.
+        """
+        self._stopped = True
         self.camera.stop()
         self.worker.stop()
         for thread in (self.camera, self.worker):
@@ -149,6 +155,8 @@ class KioskController(QObject):
         return self.worker.paused
 
     def _on_packet(self, packet: FramePacket) -> None:
+        if self._stopped:
+            return
         started = time.perf_counter()
         self.view.video.show_frame(to_qimage(packet.frame.image_bgr), packet.result)
         if self._camera_note:  # dark frames keep coming: keep saying why the picture is black

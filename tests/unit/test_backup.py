@@ -24,7 +24,7 @@ from kiosk.store.backup import (
     list_backups,
     restore_backup,
 )
-from kiosk.store.db import DB_NAME
+from kiosk.store.db import DB_NAME, MIGRATIONS
 from kiosk.store.people import Consent, EnrolRequest, NewTemplate, PeopleStore, open_people
 
 T0 = datetime(2025, 3, 1, 9, 30, 15, tzinfo=UTC)
@@ -71,7 +71,7 @@ def test_backup_is_a_verified_private_single_file_without_the_key(
     assert stat.S_IMODE(made.path.stat().st_mode) == 0o600
     assert [p.name for p in made.path.parent.iterdir()] == [made.path.name]  # no key, no -wal
     check = check_database(made.path)
-    assert check.ok and check.schema_version == 1
+    assert check.ok and check.schema_version == MIGRATIONS[-1][0]
     assert _names(made.path) == ["First Person"]
     header = made.path.read_bytes()[18:20]
     assert header == b"\x01\x01"  # rollback journal: readable without a -wal file
@@ -146,7 +146,7 @@ def _corrupt_middle(path: Path) -> None:
     ("spoil", "message"),
     [
         ("corrupt", "is damaged, not restored"),
-        ("newer", "schema version 99; this kiosk reads versions 1 to 1"),
+        ("newer", f"schema version 99; this kiosk reads versions 1 to {MIGRATIONS[-1][0]}"),
         ("not_kiosk", "schema version 0"),
     ],
 )
@@ -197,7 +197,9 @@ def test_kiosk_backup_create_list_restore(
     assert Path(made["path"]).is_file()
     assert main(["backup", "list", "--check", "--json"]) == 0
     listed = json.loads(capsys.readouterr().out)["backups"]
-    assert [(b["path"], b["ok"], b["schema_version"]) for b in listed] == [(made["path"], True, 1)]
+    assert [(b["path"], b["ok"], b["schema_version"]) for b in listed] == [
+        (made["path"], True, MIGRATIONS[-1][0])
+    ]
     monkeypatch.setattr("sys.stdin.isatty", lambda: False)
     assert main(["backup", "restore", made["path"], "--staff", "bob"]) == 4
     assert "--yes" in capsys.readouterr().err

@@ -202,3 +202,56 @@ def test_open_people_purges_on_open(tmp_path: Path) -> None:
     people = open_people(paths, 7)
     assert people.store.db.table("visits").count == 0
     people.close()
+
+
+def test_person_ids_are_never_reused_and_each_person_has_a_uuid(people: PeopleStore) -> None:
+    first = enrol(people)
+    uid = people.summary(first).uid
+    assert len(uid) == 32 and int(uid, 16) >= 0
+    people.forget(first, "staff-bob")
+    second = enrol(people, "Next Person", seed=4)
+    assert second > first
+    assert people.summary(second).uid != uid
+    assert people.find_by_uid(uid) is None
+    assert people.find_by_uid(people.summary(second).uid) == second
+
+
+def test_upgrading_a_v1_database_keeps_people_and_children_and_burns_old_ids(
+    tmp_path: Path,
+) -> None:
+    """A v1 database (ids reusable) upgrades without cascading deletes and never hands out an
+    id the audit log already saw."""
+    import sqlite3
+
+    from kiosk.store import db as db_module
+
+    path = tmp_path / "kiosk.db"
+    conn = sqlite3.connect(path)
+    sqlite_db = db_module.sqlite_utils.Database(conn)
+    sqlite_db.execute(
+        "CREATE TABLE schema_version (version INTEGER PRIMARY KEY, description TEXT NOT NULL, "
+        "applied_at TEXT NOT NULL)"
+    )
+    db_module._v1_people(sqlite_db)
+    db_module._v1_catalog(sqlite_db)
+    sqlite_db["schema_version"].insert({"version": 1, "description": "v1", "applied_at": "x"})
+    now = "2030-01-01T00:00:00+00:00"
+    person = {"display_name": "Old Timer", "created_at": now, "updated_at": now}
+    sqlite_db["people"].insert({"id": 2} | person)
+    sqlite_db["visits"].insert({"person_id": 2, "started_at": now, "ended_at": now})
+    sqlite_db["audit"].insert({"at": now, "staff": "s", "action": "forget", "detail": "person 9"})
+    conn.commit()
+    conn.close()
+
+    people = open_people(PathsConfig(data_dir=tmp_path), retention_days=None)
+    try:
+        db = people.store.db
+        assert people.store.version == db_module.MIGRATIONS[-1][0]
+        assert [p.name for p in people.list_people()] == ["Old Timer"]
+        assert len(people.summary(2).uid) == 32
+        assert db.execute("SELECT count(*) FROM visits WHERE person_id = 2").fetchone()[0] == 1
+        assert enrol(people, "Newcomer") == 10  # 9 was seen in the audit log: never again
+        assert people.store.integrity().ok
+        assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    finally:
+        people.close()
