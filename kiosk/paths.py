@@ -31,3 +31,18 @@ def default_models_dir() -> Path:
 def default_data_dir() -> Path:
     """The per-user data directory (database, key, logs, backups); not created here."""
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def demo_clip() -> Path:
+    """The bundled public-domain demo clip (plays as the camera in demo mode)."""
+    return resource_root() / "assets" / "demo" / "pd_stills_clip.mp4"
+
+
+def demo_people_dir() -> Path:
+    """The demo people's photos, `<name>/<photos>` (enrolled in demo mode)."""
+    return resource_root() / "assets" / "demo" / "people"
+
+
+def demo_catalog() -> Path:
+    """The demo product catalog (CSV; images relative to `resource_root()`)."""
+    return resource_root() / "catalog" / "demo_catalog.csv"

@@ -1,8 +1,12 @@
 """The `kiosk` command: `kiosk <noun> <verb>`, `--help` everywhere, `--json` for machines.
 
-Exit codes: 0 success; 1 a check failed or an unexpected error (traceback logged);
-2 bad configuration or usage; 3 model problem; 4 bad input file; 5 camera problem.
-Each command group lives in its own module with a `register(subparsers)` function.
+Exit codes (`kiosk.errors`): 0 success; 1 a check failed or an unexpected error (traceback
+logged); 2 bad configuration or usage; 3 model problem; 4 bad input; 5 camera problem;
+6 database problem; 7 key or encryption problem; 130 interrupted.
+
+One module per noun, `kiosk/cli/<noun>.py` (a package for `bench`, one module a verb), with a
+`register(subparsers)` function; each handler parses, makes one call into the same-named
+`kiosk/commands/<noun>` module, and prints what it returns.
 """
 
 from __future__ import annotations
@@ -18,16 +22,20 @@ from rich.console import Console
 
 from kiosk import __version__
 from kiosk.cli import (
+    analyze,
     backup,
+    bench,
     catalog,
     doctor,
-    evaluation,
     people,
     recommend,
     run,
+    screenshot,
     selftest,
     staff,
-    vision,
+)
+from kiosk.cli import (
+    eval as eval_noun,
 )
 from kiosk.cli.common import Handler, err
 from kiosk.config import load_config
@@ -35,7 +43,19 @@ from kiosk.errors import KioskError
 
 log = logging.getLogger(__name__)
 
-GROUPS = (run, doctor, vision, evaluation, people, catalog, recommend, backup, staff)
+GROUPS = (
+    run,
+    screenshot,
+    doctor,
+    analyze,
+    bench,
+    eval_noun,
+    people,
+    catalog,
+    recommend,
+    backup,
+    staff,
+)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

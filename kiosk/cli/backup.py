@@ -10,24 +10,16 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import UTC, datetime
 from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
 
 from kiosk.cli.common import Subparsers, add_json
+from kiosk.commands import backup
+from kiosk.commands.backup import KEEP
 from kiosk.config import KioskConfig
 from kiosk.errors import InputError
-from kiosk.store.backup import (
-    KEEP,
-    check_database,
-    create_backup,
-    list_backups,
-    prune_backups,
-    restore_backup,
-)
-from kiosk.store.db import open_store
 
 
 def register(nouns: Subparsers) -> None:
@@ -60,33 +52,28 @@ def register(nouns: Subparsers) -> None:
 
 
 def _cmd_create(args: argparse.Namespace, config: KioskConfig, console: Console) -> int:
-    data_dir = config.paths.data_dir
-    store = open_store(data_dir)
-    try:
-        made = create_backup(store, data_dir, datetime.now(UTC))
-    finally:
-        store.close()
-    pruned = prune_backups(data_dir, KEEP)
+    made = backup.backup_now(config)
+    info = made.backup
     if args.json:
-        data = {"path": str(made.path), "size_bytes": made.size_bytes, "pruned": len(pruned)}
-        print(json.dumps(data | {"taken_at": made.taken_at.isoformat()}, indent=2))
+        data = {"path": str(info.path), "size_bytes": info.size_bytes, "pruned": made.pruned}
+        print(json.dumps(data | {"taken_at": info.taken_at.isoformat()}, indent=2))
         return 0
-    console.print(f"backed up to {made.path} ({made.size_bytes} bytes, integrity ok)")
+    console.print(f"backed up to {info.path} ({info.size_bytes} bytes, integrity ok)")
     console.print(f"the key {config.paths.key_path} is not in the backup: keep a copy apart")
     return 0
 
 
 def _cmd_list(args: argparse.Namespace, config: KioskConfig, console: Console) -> int:
     rows = []
-    for backup in list_backups(config.paths.data_dir):
+    for listed in backup.list_all(config, args.check):
+        info = listed.backup
         row: dict[str, object] = {
-            "path": str(backup.path),
-            "taken_at": backup.taken_at.isoformat(),
-            "size_bytes": backup.size_bytes,
+            "path": str(info.path),
+            "taken_at": info.taken_at.isoformat(),
+            "size_bytes": info.size_bytes,
         }
-        if args.check:
-            check = check_database(backup.path)
-            row |= {"ok": check.ok, "schema_version": check.schema_version}
+        if listed.check is not None:
+            row |= {"ok": listed.check.ok, "schema_version": listed.check.schema_version}
         rows.append(row)
     if args.json:
         print(json.dumps({"backups": rows}, indent=2))
@@ -109,7 +96,7 @@ def _cmd_restore(args: argparse.Namespace, config: KioskConfig, console: Console
         if answer.strip().lower() not in {"y", "yes"}:
             console.print("not restored")
             return 1
-    report = restore_backup(config.paths.data_dir, args.file, args.staff)
+    report = backup.restore(config, args.file, args.staff)
     previous = str(report.previous) if report.previous else None
     if args.json:
         data = {"backup": str(report.backup), "schema_version": report.schema_version}

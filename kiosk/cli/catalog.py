@@ -8,20 +8,14 @@ import json
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from kiosk.cli.common import Subparsers, add_json, err
+from kiosk.commands import catalog
 from kiosk.config import KioskConfig
-from kiosk.paths import resource_root
-from kiosk.store.catalog import Catalog, ImportReport
-from kiosk.store.db import open_store
-
-EXIT_BAD_FILE = 4
-
-
-def demo_catalog_path() -> Path:
-    """The demo catalog shipped with the kiosk."""
-    return resource_root() / "catalog" / "demo_catalog.csv"
+from kiosk.errors import InputError
+from kiosk.store.catalog import ImportReport
 
 
 def register(nouns: Subparsers) -> None:
@@ -41,7 +35,7 @@ def register(nouns: Subparsers) -> None:
     imp.add_argument("file", type=Path, help="FILE.csv or FILE.json")
     imp.add_argument("--dry-run", action="store_true", help="validate only, write nothing")
     add_json(imp)
-    imp.set_defaults(handler=_cmd_import)
+    imp.set_defaults(handler=_import)
     exp = verbs.add_parser("export", help="write every product to CSV or JSON (by suffix)")
     exp.add_argument("file", type=Path, help="FILE.csv or FILE.json")
     exp.set_defaults(handler=_cmd_export)
@@ -52,17 +46,13 @@ def register(nouns: Subparsers) -> None:
     lst.set_defaults(handler=_cmd_list)
     demo = verbs.add_parser("demo", help="import the bundled demo catalog (40 products)")
     add_json(demo)
-    demo.set_defaults(handler=_cmd_demo, file=None, dry_run=False)
+    demo.set_defaults(handler=_import, file=None, dry_run=False)
 
 
-def _import(args: argparse.Namespace, config: KioskConfig, console: Console, path: Path) -> int:
-    store = open_store(config.paths.data_dir)
-    try:
-        report = Catalog(store).import_file(path, dry_run=args.dry_run)
-    finally:
-        store.close()
+def _import(args: argparse.Namespace, config: KioskConfig, console: Console) -> int:
+    report = catalog.import_catalog(config, args.file, dry_run=args.dry_run)
     _print_report(report, console, args.json)
-    return 0 if report.ok else EXIT_BAD_FILE
+    return 0 if report.ok else InputError.exit_code
 
 
 def _print_report(report: ImportReport, console: Console, as_json: bool) -> None:
@@ -73,7 +63,7 @@ def _print_report(report: ImportReport, console: Console, as_json: bool) -> None
         print(json.dumps(data, indent=2))
         return
     for error in report.errors:
-        err.print(f"[red]{report.path.name}[/] {error}")
+        err.print(f"[red]{escape(report.path.name)}[/] {escape(str(error))}")
     if not report.ok:
         err.print(f"{len(report.errors)} problem(s) in {report.rows} row(s): nothing imported")
         return
@@ -81,40 +71,22 @@ def _print_report(report: ImportReport, console: Console, as_json: bool) -> None
     console.print(f"{verb} {report.rows} product(s): {report.added} new, {report.updated} updated")
 
 
-def _cmd_import(args: argparse.Namespace, config: KioskConfig, console: Console) -> int:
-    return _import(args, config, console, args.file)
-
-
-def _cmd_demo(args: argparse.Namespace, config: KioskConfig, console: Console) -> int:
-    return _import(args, config, console, demo_catalog_path())
-
-
 def _cmd_export(args: argparse.Namespace, config: KioskConfig, console: Console) -> int:
-    store = open_store(config.paths.data_dir)
-    try:
-        count = Catalog(store).export(args.file)
-    finally:
-        store.close()
+    count = catalog.export_catalog(config, args.file)
     console.print(f"exported {count} product(s) to {args.file}")
     return 0
 
 
 def _cmd_list(args: argparse.Namespace, config: KioskConfig, console: Console) -> int:
-    store = open_store(config.paths.data_dir)
-    try:
-        catalog = Catalog(store)
-        if args.search:
-            products = catalog.search(args.search, category=args.category)
-        else:
-            products = catalog.products(category=args.category)
-    finally:
-        store.close()
+    products = catalog.list_products(config, args.category, args.search)
     if args.json:
         print(json.dumps([dataclasses.asdict(p) for p in products], indent=2))
         return 0
     table = Table("sku", "name", "category", "price", "tags", title=f"{len(products)} product(s)")
     for p in products:
         price = f"{p.price_cents // 100}.{p.price_cents % 100:02d}"
-        table.add_row(p.sku, p.name, p.category, price, ", ".join(p.tags))
+        table.add_row(
+            escape(p.sku), escape(p.name), escape(p.category), price, escape(", ".join(p.tags))
+        )
     console.print(table)
     return 0

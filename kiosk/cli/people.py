@@ -17,26 +17,26 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
-from kiosk import __version__
-from kiosk.cli.common import Subparsers, add_json, err, progress, with_threads
-from kiosk.commands import session
+from kiosk.cli.common import (
+    Subparsers,
+    add_json,
+    add_staff,
+    emit,
+    err,
+    progress,
+    to_json,
+    with_threads,
+)
+from kiosk.commands import people
 from kiosk.config import KioskConfig
 from kiosk.core.annotations import FORMATS
 from kiosk.errors import InputError
-from kiosk.services.people_import import (
-    ImportSummary,
-    folder_items,
-    import_annotations,
-    import_folder,
-    read_annotations,
-)
-from kiosk.store.bundle import SUFFIX, EmbeddingInfo
-from kiosk.store.gallery_exchange import export_gallery, import_gallery
-from kiosk.store.people import Consent, PeopleStore, open_people, purge_unknown
-from kiosk.vision.manifest import load_manifest
-from kiosk.vision.models import EMBEDDER_KEY
+from kiosk.services.people_import import ImportSummary
+from kiosk.store.bundle import SUFFIX
+from kiosk.store.people import Consent
 
 PASSPHRASE_ENV = "KIOSK_BUNDLE_PASSPHRASE"
 
@@ -63,7 +63,7 @@ def register(nouns: Subparsers) -> None:
     p = verb("rename", "change a person's display name")
     p.add_argument("person", type=int, metavar="ID")
     p.add_argument("name")
-    _add_staff(p)
+    add_staff(p)
     p.set_defaults(handler=_cmd_rename)
     p = verb(
         "forget",
@@ -72,7 +72,7 @@ def register(nouns: Subparsers) -> None:
         "them and learner state, then rewrite the database file so the bytes are gone.",
     )
     p.add_argument("person", type=int, metavar="ID")
-    _add_staff(p)
+    add_staff(p)
     add_json(p)
     p.set_defaults(handler=_cmd_forget)
     p = verb("purge", "delete unknown visitors' visits and events older than the retention")
@@ -81,12 +81,6 @@ def register(nouns: Subparsers) -> None:
     p.set_defaults(handler=_cmd_purge)
     _register_bundles(verb)
     _register_import(verb)
-
-
-def _add_staff(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--staff", required=True, metavar="NAME", help="staff member doing this (audit log)"
-    )
 
 
 def _add_passphrase(parser: argparse.ArgumentParser) -> None:
@@ -106,7 +100,7 @@ def _register_bundles(verb: Any) -> None:
         "with a key from the passphrase (scrypt). Only consented people; never face images.",
     )
     p.add_argument("out", type=Path, metavar=f"OUT{SUFFIX}")
-    _add_staff(p)
+    add_staff(p)
     _add_passphrase(p)
     add_json(p)
     p.set_defaults(handler=_cmd_export)
@@ -117,7 +111,7 @@ def _register_bundles(verb: Any) -> None:
         "whose name matches exactly one enrolled person is merged into them.",
     )
     p.add_argument("bundle", type=Path)
-    _add_staff(p)
+    add_staff(p)
     _add_passphrase(p)
     add_json(p)
     p.set_defaults(handler=_cmd_import_bundle)
@@ -138,44 +132,25 @@ def _register_import(verb: Any) -> None:
     p.add_argument("--images", type=Path, metavar="DIR", help="images folder (default: FILE's)")
     p.add_argument("--scope", default="recognition", help="consent scope (default: recognition)")
     p.add_argument("--threads", type=int, help="onnxruntime threads per model")
-    _add_staff(p)
+    add_staff(p)
     add_json(p)
     p.set_defaults(handler=_cmd_import)
 
 
-def _open(config: KioskConfig, purge: bool = True) -> PeopleStore:
-    return open_people(config.paths, config.privacy.retention_days if purge else None)
-
-
-def _emit(console: Console, args: argparse.Namespace, data: Any, text: str) -> None:
-    if getattr(args, "json", False):
-        print(json.dumps(data, indent=2, default=str))
-    else:
-        console.print(text)
-
-
 def _cmd_list(args: argparse.Namespace, config: KioskConfig, console: Console) -> int:
-    people = _open(config)
-    try:
-        rows = people.list_people()
-    finally:
-        people.close()
+    rows = people.list_people(config)
     if args.json:
-        print(json.dumps({"people": [dataclasses.asdict(r) for r in rows]}, indent=2))
+        print(to_json({"people": rows}))
         return 0
     table = Table("id", "name", "templates", "photos", "enrolled", title=f"{len(rows)} people")
     for r in rows:
-        table.add_row(str(r.id), r.name, str(r.templates), str(r.photos), r.created_at)
+        table.add_row(str(r.id), escape(r.name), str(r.templates), str(r.photos), r.created_at)
     console.print(table)
     return 0
 
 
 def _cmd_show(args: argparse.Namespace, config: KioskConfig, console: Console) -> int:
-    people = _open(config)
-    try:
-        detail = people.detail(args.person)
-    finally:
-        people.close()
+    detail = people.show_person(config, args.person)
     p = detail.person
     consents = "; ".join(
         f"{c.scope} by {c.staff} ({c.method}) {c.given_at}" for c in detail.consents
@@ -186,43 +161,30 @@ def _cmd_show(args: argparse.Namespace, config: KioskConfig, console: Console) -
         f"model: {', '.join(detail.model_keys) or '-'}\n"
         f"visits {detail.visits}, events {detail.events}; enrolled {p.created_at}"
     )
-    _emit(console, args, dataclasses.asdict(detail), text)
+    emit(console, args.json, detail, escape(text))
     return 0
 
 
 def _cmd_rename(args: argparse.Namespace, config: KioskConfig, console: Console) -> int:
-    people = _open(config)
-    try:
-        people.rename(args.person, args.name, args.staff)
-    finally:
-        people.close()
+    people.rename_person(config, args.person, args.name, args.staff)
     console.print(f"renamed person {args.person}")
     return 0
 
 
 def _cmd_forget(args: argparse.Namespace, config: KioskConfig, console: Console) -> int:
-    people = _open(config)
-    try:
-        report = people.forget(args.person, args.staff)
-    finally:
-        people.close()
+    report = people.forget_person(config, args.person, args.staff)
     rows = ", ".join(f"{table} {n}" for table, n in report.deleted if n)
     text = f"forgot person {report.person_id} (rows deleted: {rows}); database compacted"
-    _emit(console, args, dataclasses.asdict(report), text)
+    emit(console, args.json, report, text)
     return 0
 
 
 def _cmd_purge(args: argparse.Namespace, config: KioskConfig, console: Console) -> int:
-    people = _open(config, purge=False)
-    try:
-        days = config.privacy.retention_days if args.days is None else args.days
-        report = purge_unknown(people.store, days)
-    finally:
-        people.close()
+    report = people.purge(config, args.days)
     text = (
         f"purged {report.visits} unknown visits and {report.events} events before {report.cutoff}"
     )
-    _emit(console, args, dataclasses.asdict(report), text)
+    emit(console, args.json, report, text)
     return 0
 
 
@@ -242,45 +204,19 @@ def _passphrase(args: argparse.Namespace, confirm: bool) -> str:
     return first
 
 
-def _embedding(config: KioskConfig, people: PeopleStore) -> EmbeddingInfo:
-    spec = load_manifest(config.paths.models_dir).get(EMBEDDER_KEY)
-    stored = people.templates(spec.sha256)
-    dim = int(stored[0].vector.shape[0]) if stored else 128
-    threshold = config.pipeline.max_distance or spec.threshold("max_distance")
-    return EmbeddingInfo(spec.key, spec.sha256, dim, threshold)
-
-
 def _cmd_export(args: argparse.Namespace, config: KioskConfig, console: Console) -> int:
-    people = _open(config)
-    try:
-        embedding = _embedding(config, people)
-        bundle = export_gallery(
-            people,
-            args.out,
-            embedding,
-            _passphrase(args, confirm=True),
-            staff=args.staff,
-            created_by=f"iface-kiosk {__version__}",
-        )
-    finally:
-        people.close()
-    data = {"path": str(args.out), "people": len(bundle.people), "templates": bundle.templates}
-    text = f"exported {data['people']} people ({bundle.templates} templates) to {args.out}"
-    _emit(console, args, data | {"created_at": bundle.created_at}, text)
+    passphrase = _passphrase(args, confirm=True)
+    result = people.export_bundle(config, args.out, args.staff, passphrase)
+    text = f"exported {result.people} people ({result.templates} templates) to {result.path}"
+    emit(console, args.json, result, text)
     return 0
 
 
 def _cmd_import_bundle(args: argparse.Namespace, config: KioskConfig, console: Console) -> int:
-    sha = load_manifest(config.paths.models_dir).get(EMBEDDER_KEY).sha256
-    people = _open(config)
-    try:
-        with progress() as bar:
-            bar.add_task("decrypting", total=None)
-            report = import_gallery(
-                people, args.bundle, _passphrase(args, confirm=False), sha, staff=args.staff
-            )
-    finally:
-        people.close()
+    passphrase = _passphrase(args, confirm=False)
+    with progress() as bar:
+        bar.start("decrypting", None)
+        report = people.import_bundle(config, args.bundle, args.staff, passphrase)
     ignored = (
         f"; not imported here: {', '.join(report.ignored_entries)}"
         if report.ignored_entries
@@ -291,30 +227,21 @@ def _cmd_import_bundle(args: argparse.Namespace, config: KioskConfig, console: C
         f"{report.templates_added} templates stored, {report.templates_skipped} already there"
         f"{ignored}"
     )
-    _emit(console, args, dataclasses.asdict(report), text)
+    emit(console, args.json, report, escape(text))
     return 0
 
 
 def _cmd_import(args: argparse.Namespace, config: KioskConfig, console: Console) -> int:
     consent = Consent(args.staff, args.scope, "import")
-    parsed = (
-        None if args.format is None else read_annotations(args.source, args.format, args.images)
-    )
-    total = len(folder_items(args.source)) if parsed is None else len(parsed.faces)
-    models = session.load_models(with_threads(config, args.threads))
-    people = _open(config)
-    try:
-        with progress() as bar:
-            task = bar.add_task("importing", total=total)
-            advance = lambda _: bar.advance(task)  # noqa: E731
-            summary = (
-                import_folder(people, models, args.source, consent, on_image=advance)
-                if parsed is None
-                else import_annotations(people, models, parsed, consent, on_image=advance)
-            )
-    finally:
-        people.close()
-        models.close()
+    with progress() as bar:
+        summary = people.import_people(
+            with_threads(config, args.threads),
+            args.source,
+            consent,
+            fmt=args.format,
+            images=args.images,
+            progress=bar,
+        )
     _print_import(console, args, summary)
     return 0 if summary.templates else InputError.exit_code
 
@@ -328,7 +255,7 @@ def _print_import(console: Console, args: argparse.Namespace, summary: ImportSum
         print(json.dumps(data, indent=2))
         return
     for skipped in summary.skipped:
-        err.print(f"[yellow]skipped[/] {skipped.where}: {skipped.reason}")
+        err.print(f"[yellow]skipped[/] {escape(skipped.where)}: {escape(skipped.reason)}")
     console.print(
         f"imported {summary.templates} templates from {summary.images} images: "
         f"{summary.people_added} new people, {summary.people_updated} updated; "

@@ -11,12 +11,11 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from kiosk import plots_recommend
 from kiosk.cli.common import Subparsers, add_json, err
-from kiosk.commands.recommend import run_evaluate
+from kiosk.commands.recommend import run_evaluate, simulate_policies
 from kiosk.config import KioskConfig
 from kiosk.recommend.policies import POLICY_NAMES
-from kiosk.recommend.simulator import SimConfig, SimReport, simulate
+from kiosk.recommend.simulator import SimConfig, SimReport
 
 
 def register(nouns: Subparsers) -> None:
@@ -72,18 +71,11 @@ def _cmd_evaluate(args: argparse.Namespace, config: KioskConfig, console: Consol
 
 
 def _cmd_simulate(args: argparse.Namespace, config: KioskConfig, console: Console) -> int:
-    sim = SimConfig(
-        shoppers=args.shoppers,
-        steps=args.steps,
-        seed=args.seed,
-        k=config.recommend.k,
-        alpha=config.recommend.alpha,
-        valence_credit=config.recommend.valence_credit,
-        warmup=min(args.warmup, max(args.steps - 1, 0)),
-    )
-    report = simulate(sim)
+    report = simulate_policies(config, args.shoppers, args.steps, args.seed, args.warmup)
     if args.png is not None:
-        plots_recommend.learning_curves_png(report.runs, sim.warmup, args.png)
+        from kiosk.charts.recommend import learning_curves_png  # matplotlib only when asked
+
+        learning_curves_png(report.runs, report.config.warmup, args.png)
     if args.json:
         print(json.dumps(simulation_summary(report), indent=2))
         return 0

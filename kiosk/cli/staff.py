@@ -14,8 +14,9 @@ from pathlib import Path
 from rich.console import Console
 
 from kiosk.cli.common import Subparsers
-from kiosk.config import KioskConfig, write_setting
-from kiosk.core.pin import MIN_PIN_DIGITS, hash_pin
+from kiosk.commands.staff import set_pin
+from kiosk.config import KioskConfig
+from kiosk.core.pin import MIN_PIN_DIGITS
 from kiosk.errors import InputError
 
 
@@ -49,12 +50,6 @@ def _read_pin(pin_file: Path | None) -> str:
 
 
 def _cmd_set_pin(args: argparse.Namespace, config: KioskConfig, console: Console) -> int:
-    pin = _read_pin(args.pin_file)
-    try:
-        stored = hash_pin(pin)
-    except ValueError as exc:
-        raise InputError(f"{exc}; nothing changed") from exc
-    target = config.source_file or config.paths.data_dir / "kiosk.toml"
-    write_setting(target, "staff", "pin_hash", stored)
+    target = set_pin(config, _read_pin(args.pin_file))
     console.print(f"staff PIN set ([staff] pin_hash in {target})")
     return 0

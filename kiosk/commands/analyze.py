@@ -16,6 +16,8 @@ from kiosk.camera.sources import (
     ImageFolderSource,
     VideoFileSource,
 )
+from kiosk.commands.loaders import load_models, recognition_gallery
+from kiosk.commands.progress import SILENT, Progress
 from kiosk.config import KioskConfig
 from kiosk.core.gallery import Gallery
 from kiosk.core.report import frame_json
@@ -108,6 +110,38 @@ def frame_total(path: Path) -> int | None:
         return 1
     finally:
         source.close()
+
+
+def analyze(
+    config: KioskConfig,
+    path: Path,
+    *,
+    enroll: Path | None,
+    emit: Emit,
+    annotate_to: Path | None = None,
+    progress: Progress = SILENT,
+) -> AnalyzeSummary:
+    """Load the models and the people to recognise, then `run_analyze`.
+
+    Raises:
+        InputError: `path` or `enroll` cannot be read.
+        ModelError: a model file is missing or broken.
+    """
+    total = frame_total(path)
+    with load_models(config) as models:
+        progress.start("enrolling", None)
+        loaded = recognition_gallery(config, models, enroll, lambda _: progress.advance())
+        progress.note(loaded.description)
+        progress.start("analysing", total)
+        return run_analyze(
+            config,
+            models,
+            loaded.gallery,
+            path,
+            emit=emit,
+            annotate_to=annotate_to,
+            on_frame=lambda _: progress.advance(),
+        )
 
 
 def run_analyze(

@@ -13,6 +13,7 @@ from kiosk.recommend.context import FEATURES, Context
 from kiosk.recommend.linucb import LinUCB
 from kiosk.recommend.offline import LoggedSlate, OfflineEstimate, evaluate, logged_value
 from kiosk.recommend.policies import POLICY_NAMES, Candidates, Item, Shown, make_policy
+from kiosk.recommend.simulator import SimConfig, SimReport, simulate
 from kiosk.store.catalog import Catalog
 from kiosk.store.db import open_store
 from kiosk.store.learning import LearningLog, LoggedImpression
@@ -110,3 +111,21 @@ def _slate_id(row: LoggedImpression) -> str:
     except (ValueError, AttributeError):
         value = None
     return str(value) if value else f"impression:{row.impression_id}"
+
+
+def simulate_policies(
+    config: KioskConfig, shoppers: int, steps: int, seed: int, warmup: int
+) -> SimReport:
+    """Every policy learns from scratch on the same simulated shoppers (the kiosk's settings:
+    slate size, exploration, valence credit); warm-up is capped below `steps`."""
+    return simulate(
+        SimConfig(
+            shoppers=shoppers,
+            steps=steps,
+            seed=seed,
+            k=config.recommend.k,
+            alpha=config.recommend.alpha,
+            valence_credit=config.recommend.valence_credit,
+            warmup=min(warmup, max(steps - 1, 0)),
+        )
+    )

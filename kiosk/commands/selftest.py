@@ -3,8 +3,9 @@
 Runs from a source checkout and inside the PyInstaller bundle alike, on the resources that ship
 with the kiosk (`kiosk.paths.resource_root()`): every model in the manifest is verified (sha256)
 and run once; the demo people are enrolled in memory; the demo clip goes through the whole
-pipeline and each demo person must be named; the demo catalog is imported into a temporary
-database and suggestions are drawn from it; the shopper view runs offscreen for a moment.
+pipeline and the kiosk's shopper session (on a scratch database with the demo catalog), and
+each demo person must be named and suggestions shown; the demo catalog's suggestions are drawn
+for a happy and an unhappy shopper; the shopper screen runs offscreen for a moment.
 Nothing is written to the per-user data directory except a probe that it is writable.
 """
 
@@ -18,21 +19,20 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from kiosk.commands import session
-from kiosk.commands.analyze import run_analyze
+from kiosk.camera.sources import VideoFileSource
+from kiosk.commands.loaders import gallery_from_folder, load_models
 from kiosk.config import KioskConfig
 from kiosk.core.gallery import Gallery
-from kiosk.core.types import FrameResult
 from kiosk.errors import KioskError
-from kiosk.paths import resource_root
-from kiosk.services.suggestions import ShopperView, SuggestionService
+from kiosk.paths import demo_catalog, demo_clip, demo_people_dir, resource_root
+from kiosk.services.demo import scratch_kiosk
+from kiosk.services.suggestions import ShopperState, SuggestionService
 from kiosk.store.catalog import Catalog
 from kiosk.store.db import Store
 from kiosk.vision.manifest import load_manifest
 from kiosk.vision.models import VisionModels, check_model
+from kiosk.vision.pipeline import Pipeline
 
-DEMO_PEOPLE = Path("assets") / "demo" / "people"
-DEMO_CATALOG = Path("catalog") / "demo_catalog.csv"  # as `kiosk catalog demo` imports it
 MIN_NAMED_FRAMES = 5  # each demo person is on screen for 25+ frames of the clip
 GUI_SECONDS = 2.0
 
@@ -98,15 +98,12 @@ def run_self_test(config: KioskConfig, gui: bool = True) -> SelfTestReport:
     checks = [
         _timed("data directory", lambda: _check_data_dir(config.paths.data_dir, root)),
         _timed("models (sha256, load, run)", lambda: _check_models(config)),
-        _timed("demo catalog and suggestions", lambda: _check_suggestions(config, root)),
+        _timed("demo catalog and suggestions", lambda: _check_suggestions(config)),
     ]
     names = ("enrol demo people", "demo clip: people named", "GUI offscreen")
     if checks[1].ok:
-        models = session.load_models(config)
-        try:
-            checks += _check_with_models(config, models, root, gui)
-        finally:
-            models.close()
+        with load_models(config) as models:
+            checks += _check_with_models(config, models, gui)
     else:
         checks += [_skipped(n) for n in names]
     if not gui:
@@ -114,13 +111,11 @@ def run_self_test(config: KioskConfig, gui: bool = True) -> SelfTestReport:
     return SelfTestReport(str(root), str(config.paths.data_dir), tuple(checks))
 
 
-def _check_with_models(
-    config: KioskConfig, models: VisionModels, root: Path, gui: bool
-) -> list[SelfTestCheck]:
+def _check_with_models(config: KioskConfig, models: VisionModels, gui: bool) -> list[SelfTestCheck]:
     enrolled: list[Gallery] = []
 
     def enrol() -> _Outcome:
-        report = session.gallery_from_folder(models, root / DEMO_PEOPLE)
+        report = gallery_from_folder(models, demo_people_dir())
         enrolled.append(report.gallery)
         people = sorted(set(report.gallery.names.values()))
         ok = report.used > 0 and not report.no_face
@@ -160,31 +155,38 @@ def _check_models(config: KioskConfig) -> _Outcome:
 
 
 def _check_clip(config: KioskConfig, models: VisionModels, gallery: Gallery) -> _Outcome:
-    """Every enrolled demo person is named on at least MIN_NAMED_FRAMES frames of the clip."""
-    from kiosk.ui.app import demo_clip  # the one place that knows where the clip lives
-
+    """The demo clip through the pipeline and the kiosk's shopper session: every demo person
+    is named on at least MIN_NAMED_FRAMES frames, nobody else is, and cards are shown."""
     named: Counter[str] = Counter()
-
-    def on_frame(result: FrameResult) -> None:
-        named.update({f.identity.name for f in result.faces if f.identity.known})
-
-    summary = run_analyze(
-        config, models, gallery, demo_clip(), emit=lambda _row: None, on_frame=on_frame
-    )
+    frames = slates = 0
+    with (
+        scratch_kiosk(config, models, gallery) as kiosk,
+        VideoFileSource(demo_clip()) as source,
+    ):
+        pipeline = Pipeline(models, kiosk.gallery, config.pipeline)
+        for frame in source.frames():
+            result = pipeline.process(frame)
+            named.update({f.identity.name for f in result.faces if f.identity.known})
+            update = kiosk.session.on_result(result, frame.timestamp_ms / 1000.0)
+            slates += update is not None and bool(update.cards)
+            frames += 1
+        kiosk.session.close(frame.timestamp_ms / 1000.0 if frames else 0.0)
     people = sorted(set(gallery.names.values()))
     missing = [p for p in people if named[p] < MIN_NAMED_FRAMES]
     counts = ", ".join(f"{p} on {named[p]}" for p in people)
     strangers = sorted(set(named) - set(people))
-    ok = not missing and not strangers and summary.frames > 0
-    detail = f"{summary.frames} frames, {summary.tracks} tracks; {counts} frames"
+    ok = not missing and not strangers and frames > 0 and slates > 0
+    detail = f"{frames} frames, {slates} screen updates with cards; {counts} frames"
     if missing:
         detail += f"; named on fewer than {MIN_NAMED_FRAMES} frames: {missing}"
+    if strangers:
+        detail += f"; named people not enrolled: {strangers}"
     return _Outcome(ok, detail)
 
 
-def _check_suggestions(config: KioskConfig, root: Path) -> _Outcome:
+def _check_suggestions(config: KioskConfig) -> _Outcome:
     """Import the demo catalog into a temporary database and draw suggestions from it."""
-    path = root / DEMO_CATALOG
+    path = demo_catalog()
     if not path.is_file():
         return _Outcome(False, f"the demo catalog {path} is missing")
     with tempfile.TemporaryDirectory(prefix="kiosk-selftest-") as tmp:
@@ -196,8 +198,8 @@ def _check_suggestions(config: KioskConfig, root: Path) -> _Outcome:
             service = SuggestionService(store, config.recommend, seed=0)
             later_ms = config.recommend.min_dwell_ms + 1.0  # the first slate has had its time
             slates = [
-                service.suggest(ShopperView(None, "positive"), now_ms=0.0).suggestions,
-                service.suggest(ShopperView(None, "negative"), now_ms=later_ms).suggestions,
+                service.suggest(ShopperState(None, "positive"), now_ms=0.0).suggestions,
+                service.suggest(ShopperState(None, "negative"), now_ms=later_ms).suggestions,
             ]
             service.end_visit()
         finally:
@@ -212,11 +214,12 @@ def _check_suggestions(config: KioskConfig, root: Path) -> _Outcome:
 
 
 def _check_gui(config: KioskConfig, models: VisionModels, gallery: Gallery) -> _Outcome:
-    """The shopper view starts offscreen and draws analysed frames of the demo clip."""
-    from kiosk.ui.app import qt_application
+    """The shopper screen and session start offscreen and draw analysed frames of the clip."""
     from kiosk.ui.bench import run_gui_bench
+    from kiosk.ui.launch import qt_application
 
     qt_application(["kiosk", "-platform", "offscreen"])  # no window on the shop's screen
-    report = run_gui_bench(config, models, gallery, GUI_SECONDS)
+    with scratch_kiosk(config, models, gallery) as kiosk:
+        report = run_gui_bench(config, models, kiosk.gallery, GUI_SECONDS, kiosk.session)
     ok = report.frames_shown > 0
     return _Outcome(ok, f"{report.frames_shown} frames drawn in {report.seconds:.1f} s")

@@ -303,12 +303,3 @@ def merge(parts: list[ParsedAnnotations]) -> ParsedAnnotations:
     return ParsedAnnotations(
         tuple(f for p in parts for f in p.faces), tuple(q for p in parts for q in p.problems)
     )
-
-
-def iou(a: Box, b: Box) -> float:
-    """Intersection over union of two `xyxy` boxes (0 when they do not overlap)."""
-    inter_w = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
-    inter_h = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
-    inter = inter_w * inter_h
-    union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
-    return inter / union if union > 0 else 0.0

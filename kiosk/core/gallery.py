@@ -89,6 +89,11 @@ class Gallery:
         """Number of templates."""
         return int(self.templates.shape[0])
 
+    @property
+    def dim(self) -> int:
+        """Length of one template (D)."""
+        return int(self.templates.shape[1])
+
     def nearest(self, descriptor: npt.ArrayLike, k: int = 2) -> tuple[Match, ...]:
         """The k closest people (each by their closest template), closest first.
 

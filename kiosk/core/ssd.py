@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from kiosk.core.geometry import iou_many
 from kiosk.core.types import FloatArray, readonly
 
 ArrayLike = npt.NDArray[np.floating]
@@ -211,20 +212,6 @@ def decode(
     )
 
 
-def iou(box: FloatArray, boxes: FloatArray) -> FloatArray:
-    """Intersection over union of one xyxy box with each of (K, 4) boxes (0 when disjoint)."""
-    x1 = np.maximum(box[0], boxes[:, 0])
-    y1 = np.maximum(box[1], boxes[:, 1])
-    x2 = np.minimum(box[2], boxes[:, 2])
-    y2 = np.minimum(box[3], boxes[:, 3])
-    inter = np.clip(x2 - x1, 0, None) * np.clip(y2 - y1, 0, None)
-    area = (box[2] - box[0]) * (box[3] - box[1])
-    areas = (boxes[:, 2] - boxes[:, 0]) * (boxes[:, 3] - boxes[:, 1])
-    union = area + areas - inter
-    out = np.where(union > 0, inter / np.where(union > 0, union, 1), 0)
-    return out.astype(np.float32)
-
-
 def weighted_nms(detections: Detections, min_suppression_iou: float) -> Detections:
     """MediaPipe's WEIGHTED non-maximum suppression.
 
@@ -238,7 +225,7 @@ def weighted_nms(detections: Detections, min_suppression_iou: float) -> Detectio
     kept_boxes, kept_scores, kept_points = [], [], []
     remaining = np.arange(len(order))
     while remaining.size:
-        overlaps = iou(boxes[remaining[0]], boxes[remaining])
+        overlaps = iou_many(boxes[remaining[0]], boxes[remaining])
         group = remaining[overlaps > min_suppression_iou]
         if group.size == 0:  # a zero-area top box overlaps nothing, itself included:
             kept_boxes.append(boxes[remaining[0]])  # MediaPipe keeps it and stops there

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from kiosk.core.geometry import iou
 from kiosk.core.types import FaceBox
 
 
@@ -49,17 +50,6 @@ class _Track:
     last_seen_ms: float
 
 
-def iou(a: FaceBox, b: FaceBox) -> float:
-    """Intersection over union of two boxes, in [0, 1]."""
-    ax1, ay1, ax2, ay2 = a.xyxy
-    bx1, by1, bx2, by2 = b.xyxy
-    inter_w = max(0.0, min(ax2, bx2) - max(ax1, bx1))
-    inter_h = max(0.0, min(ay2, by2) - max(ay1, by1))
-    inter = inter_w * inter_h
-    union = a.width * a.height + b.width * b.height - inter
-    return inter / union if union > 0 else 0.0
-
-
 def _centre_shift(track_box: FaceBox, box: FaceBox) -> float:
     tx, ty = (
         (track_box.xyxy[0] + track_box.xyxy[2]) / 2,
@@ -95,7 +85,7 @@ class FaceTracker:
                 results.append(TrackedBox(self._start(box, timestamp_ms), box, True, False))
                 continue
             track = self._tracks[matched]
-            jumped = iou(track.box, box) < self.settings.jump_iou
+            jumped = iou(track.box.xyxy, box.xyxy) < self.settings.jump_iou
             track.box, track.last_seen_ms = box, timestamp_ms
             results.append(TrackedBox(matched, box, is_new=False, jumped=jumped))
         return tuple(results)
@@ -115,7 +105,7 @@ class FaceTracker:
         pairs = []
         for index, box in enumerate(boxes):
             for track in self._tracks.values():
-                overlap = iou(track.box, box)
+                overlap = iou(track.box.xyxy, box.xyxy)
                 shift = _centre_shift(track.box, box)
                 if overlap >= self.settings.min_iou or shift <= self.settings.max_centre_shift:
                     pairs.append((1.0 - overlap + shift, index, track.track_id))

@@ -170,6 +170,9 @@ class Identity:
 UNKNOWN = Identity(person_id=None, name="", distance=None, votes=0)
 
 
+WITH_MASK = "with_mask"  # the mask model's label for a masked face
+
+
 @dataclass(frozen=True, slots=True)
 class FaceResult:
     """Everything the pipeline knows about one tracked face in one frame.
@@ -196,6 +199,11 @@ class FaceResult:
     quality: Quality | None
     mesh: FaceMesh | None
     live: bool = False
+
+    @property
+    def masked(self) -> bool:
+        """Whether the latest mask reading says the face wears a mask."""
+        return self.mask is not None and self.mask.top == WITH_MASK
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kiosk.camera.sources import IMAGE_SUFFIXES, read_image
-from kiosk.core.annotations import AnnotatedFace, ParsedAnnotations, iou, merge, parse
+from kiosk.core.annotations import AnnotatedFace, ParsedAnnotations, merge, parse
 from kiosk.core.gallery import Gallery
-from kiosk.core.geometry import Box, clip_int, expand
+from kiosk.core.geometry import Box, clip_int, expand, iou
 from kiosk.errors import InputError
 from kiosk.store.people import Consent, EnrolRequest, NewTemplate, PeopleStore
 from kiosk.vision.models import VisionModels

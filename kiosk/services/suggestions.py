@@ -41,7 +41,7 @@ GLOBAL_SCOPE = "global"
 
 
 @dataclass(frozen=True, slots=True)
-class ShopperView:
+class ShopperState:
     """What the pipeline knows about the shopper now.
 
     Attributes:
@@ -138,7 +138,7 @@ class SuggestionService:
         """The policy in use ("bandit", "rules", "popularity" or "random")."""
         return self._policy.name
 
-    def suggest(self, view: ShopperView, now_ms: float) -> SuggestionSet:
+    def suggest(self, view: ShopperState, now_ms: float) -> SuggestionSet:
         """The slate to show now: the current one within its dwell time, else a new one.
 
         Args:
@@ -205,7 +205,7 @@ class SuggestionService:
             for item in screen.suggestions:
                 self._log.add_reward(item.impression_id, "valence", self._config.valence_credit)
 
-    def _show(self, view: ShopperView, now_ms: float) -> SuggestionSet:
+    def _show(self, view: ShopperState, now_ms: float) -> SuggestionSet:
         products = {p.sku: p for p in self._catalog.products()}
         personal = self._personal_state(view.person_id)
         context = self._context(view, personal)
@@ -237,7 +237,7 @@ class SuggestionService:
         self._screen = _OnScreen(slate, context, suggestions, view.person_id, now_ms, view.valence)
         return SuggestionSet(suggestions, slate.policy, now_ms, True)
 
-    def _log_slate(self, slate: Slate, context: Context, view: ShopperView) -> tuple[int, ...]:
+    def _log_slate(self, slate: Slate, context: Context, view: ShopperState) -> tuple[int, ...]:
         """Log the slate's impressions (one context JSON tagged with a fresh slate id)."""
         context_json = context.to_json(uuid.uuid4().hex)
         return self._log.log_impressions(
@@ -255,7 +255,7 @@ class SuggestionService:
             ]
         )
 
-    def _context(self, view: ShopperView, personal: PersonalState | None) -> Context:
+    def _context(self, view: ShopperState, personal: PersonalState | None) -> Context:
         known = view.person_id is not None
         shopper = Shopper(
             known=known,

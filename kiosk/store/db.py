@@ -332,6 +332,12 @@ class Store:
         self.db.vacuum()
         self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     def close(self) -> None:
         """Checkpoint and close.
 

@@ -71,6 +71,12 @@ class PeopleStore:
         """Close the database."""
         self.store.close()
 
+    def __enter__(self) -> PeopleStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     def model_keys(self) -> tuple[str, ...]:
         """The embedding models whose templates the database holds."""
         rows = self.store.db.execute("SELECT DISTINCT model_key FROM templates ORDER BY 1")

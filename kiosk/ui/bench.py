@@ -11,11 +11,13 @@ from dataclasses import dataclass
 import numpy as np
 from PySide6.QtCore import QElapsedTimer, QTimer
 
+from kiosk.camera.plan import SourcePlan
 from kiosk.camera.sources import VideoFileSource
 from kiosk.config import KioskConfig
 from kiosk.core.gallery import Gallery
-from kiosk.ui.app import SourcePlan, build_shopper, demo_clip, qt_application
-from kiosk.ui.controller import ShopperSession
+from kiosk.paths import demo_clip
+from kiosk.services.shopper_session import ShopperSession
+from kiosk.ui.launch import build_shopper, qt_application
 from kiosk.vision.models import VisionModels
 
 PROBE_MS = 5
@@ -49,9 +51,12 @@ def run_gui_bench(
     models: VisionModels,
     gallery: Gallery,
     seconds: float,
-    session: ShopperSession | None = None,
+    session: ShopperSession,
 ) -> GuiBenchReport:
-    """Run the shopper view on the demo clip (paced, as in the kiosk) and measure."""
+    """Run the shopper view and `session` on the demo clip (paced, as in the kiosk); measure.
+
+    The session's store must belong to this (the GUI) thread.
+    """
     app = qt_application()
     quit_on_close = app.quitOnLastWindowClosed()
     app.setQuitOnLastWindowClosed(False)  # closing the view must not post a quit for later loops

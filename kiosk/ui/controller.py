@@ -10,14 +10,14 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Protocol
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from kiosk.camera.sources import FrameSource
 from kiosk.core.latest import LatestSlot
 from kiosk.core.types import Frame, FrameResult
-from kiosk.ui.shopper import Card, ShopperView, to_qimage
+from kiosk.services.shopper_session import ScreenUpdate, ShopperSession
+from kiosk.ui.shopper import ShopperScreen, to_qimage
 from kiosk.ui.workers import (
     DARK,
     LIVE,
@@ -33,26 +33,6 @@ from kiosk.vision.pipeline import Pipeline
 log = logging.getLogger(__name__)
 
 OPT_OUT_S = 120.0  # how long "Pause for 2 minutes" stops face analysis
-
-
-@dataclass(frozen=True, slots=True)
-class ScreenUpdate:
-    """New content for the suggestions panel."""
-
-    greeting: str
-    cards: tuple[Card, ...]
-
-
-class ShopperSession(Protocol):
-    """What decides the panel's content from the faces in front of the kiosk."""
-
-    def on_result(self, result: FrameResult, now_s: float) -> ScreenUpdate | None:
-        """Called for every analysed frame; returns new content only when it should change."""
-        ...
-
-    def on_interested(self, sku: str, now_s: float) -> None:
-        """A shopper tapped "I'm interested" on a product."""
-        ...
 
 
 @dataclass(slots=True)
@@ -79,7 +59,7 @@ class KioskController(QObject):
 
     def __init__(
         self,
-        view: ShopperView,
+        view: ShopperScreen,
         pipeline: Pipeline,
         open_source: Callable[[], FrameSource],
         session: ShopperSession | None,

@@ -6,7 +6,6 @@ models run on the worker threads.
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import time
 from datetime import UTC, datetime
@@ -15,22 +14,19 @@ from pathlib import Path
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
+from kiosk.camera.plan import plan_source
 from kiosk.config import KioskConfig, write_setting
 from kiosk.core.pin import PinGuard
 from kiosk.errors import KioskError
-from kiosk.paths import resource_root
+from kiosk.services.demo import open_shopper_session, prepare_demo_data
 from kiosk.services.enrolment import EnrolmentSession
-from kiosk.services.people_import import import_folder
-from kiosk.services.suggestions import SuggestionService
-from kiosk.services.visits import VisitRecorder
 from kiosk.store.backup import backup_if_due
 from kiosk.store.bundle import EmbeddingInfo
 from kiosk.store.catalog import Catalog
-from kiosk.store.people import PeopleStore, open_people
+from kiosk.store.people import open_people
 from kiosk.store.people_records import Consent
-from kiosk.ui.app import build_shopper, plan_source, qt_application
+from kiosk.ui.launch import build_shopper, qt_application
 from kiosk.ui.pin_dialog import PinDialog
-from kiosk.ui.session import KioskSession
 from kiosk.ui.shopper import Overlays
 from kiosk.ui.staff.analytics_tab import AnalyticsTab
 from kiosk.ui.staff.catalog_tab import CatalogTab
@@ -43,27 +39,7 @@ from kiosk.vision.models import VisionModels
 
 log = logging.getLogger(__name__)
 
-DEMO_PEOPLE = Path("assets") / "demo" / "people"
-DEMO_CATALOG = Path("catalog") / "demo_catalog.csv"
 BACKUP_CHECK_MS = 3_600_000  # look hourly; a backup is made when the newest is a day old
-
-
-def demo_config(config: KioskConfig) -> KioskConfig:
-    """Demo mode keeps its data apart: <data dir>/demo (never mixed with a shop's data)."""
-    paths = dataclasses.replace(config.paths, data_dir=config.paths.data_dir / "demo")
-    return dataclasses.replace(config, paths=paths)
-
-
-def prepare_demo_data(people: PeopleStore, models: VisionModels) -> None:
-    """First demo run: enrol the demo people and import the demo catalog (once)."""
-    catalog = Catalog(people.store)
-    if not catalog.products(active_only=False):
-        report = catalog.import_file(resource_root() / DEMO_CATALOG)
-        log.info("demo catalog imported: %d products", report.added)
-    if not people.list_people():
-        consent = Consent(staff="demo set-up", scope="recognition,personalisation", method="import")
-        summary = import_folder(people, models, resource_root() / DEMO_PEOPLE, consent)
-        log.info("demo people enrolled: %d templates", summary.templates)
 
 
 class KioskApp:
@@ -81,18 +57,11 @@ class KioskApp:
         embedder = models.embedder
         self.people.require_model(embedder.model_key)
         self.catalog = Catalog(self.people.store)
-        self.suggestions = SuggestionService(self.people.store, config.recommend)
-        self.visits = VisitRecorder(self.people.store)
-        session = KioskSession(
-            self.suggestions,
-            self.visits,
-            models.emotion.spec.valence,
-            resource_root(),
-        )
+        self.session = open_shopper_session(self.people, config, models)
         plan = plan_source(config, demo)
         gallery = self.people.gallery(embedder.model_key, embedder.dim)
-        self._enrolled = set(gallery.names)
-        self.view, self.controller = build_shopper(config, models, gallery, plan, session)
+        self.session.on_gallery(gallery)
+        self.view, self.controller = build_shopper(config, models, gallery, plan, self.session)
         self.window = KioskWindow(
             self.view, kiosk_mode=fullscreen, cursor_hide_s=config.display.cursor_hide_s
         )
@@ -165,9 +134,7 @@ class KioskApp:
         embedder = self.models.embedder
         gallery = self.people.gallery(embedder.model_key, embedder.dim)
         self.controller.pipeline.set_gallery(gallery)
-        for person_id in self._enrolled - set(gallery.names):  # forgotten: drop learner state
-            self.suggestions.forget(person_id)
-        self._enrolled = set(gallery.names)
+        self.session.on_gallery(gallery)
         self.gallery_tab.refresh()
 
     def backup_if_due(self) -> None:
@@ -227,7 +194,7 @@ class KioskApp:
         self._backup_timer.stop()
         self.enrol_tab.cancel()
         self.controller.stop()
-        self.visits.close(time.monotonic())
+        self.session.close(time.monotonic())
         self.people.close()
 
 

@@ -14,8 +14,9 @@ from pathlib import Path
 from PySide6.QtCore import QTimer
 
 from kiosk.config import KioskConfig
-from kiosk.ui.app import qt_application
-from kiosk.ui.kiosk_app import KioskApp, demo_config
+from kiosk.services.demo import demo_config
+from kiosk.ui.kiosk_app import KioskApp
+from kiosk.ui.launch import qt_application
 from kiosk.vision.models import VisionModels
 
 SIZE = (1280, 760)

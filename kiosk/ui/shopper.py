@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.core.types import FaceResult, FrameResult
+from kiosk.services.shopper_session import Card
 from kiosk.ui.widgets import button, label
 
 KNOWN = QColor("#3ddc97")
@@ -48,17 +49,6 @@ PRIVACY_DETAILS = (
     "below: no face is analysed or recorded until then. <b>To be forgotten</b>: ask staff; "
     "everything about you is deleted at once, and cannot be recovered.</p>"
 )
-
-
-@dataclass(frozen=True, slots=True)
-class Card:
-    """One product suggestion as shown on screen."""
-
-    sku: str
-    name: str
-    price_text: str
-    reason: str
-    image_path: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,7 +144,7 @@ class VideoView(QWidget):
                 badges.append(f"{face.identity.name.title()} · checking it's you")
         if self.overlays.emotion and face.emotion is not None:
             badges.append(self._emotion_display.get(face.emotion.top, face.emotion.top))
-        if self.overlays.mask and face.mask is not None and face.mask.top == "with_mask":
+        if self.overlays.mask and face.masked:
             badges.append("mask")
         return badges
 
@@ -192,7 +182,7 @@ class VideoView(QWidget):
         )
 
 
-class ProductCard(QFrame):
+class CardWidget(QFrame):
     """Image, name, price, reason, and an "I'm interested" button."""
 
     sig_interested = Signal(str)  # sku
@@ -261,7 +251,7 @@ class SuggestionPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.greeting)
         layout.addWidget(self.subtitle)
-        self.cards = [ProductCard() for _ in range(slots)]
+        self.cards = [CardWidget() for _ in range(slots)]
         for card in self.cards:
             card.sig_interested.connect(self.sig_interested)
             card.hide()
@@ -281,7 +271,7 @@ class SuggestionPanel(QWidget):
             widget.hide()
 
 
-class ShopperView(QWidget):
+class ShopperScreen(QWidget):
     """Video on the left, suggestions on the right, the notice along the bottom."""
 
     sig_staff_requested = Signal()

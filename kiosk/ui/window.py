@@ -6,7 +6,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QCursor, QKeyEvent
 from PySide6.QtWidgets import QApplication, QMainWindow, QStackedWidget, QWidget
 
-from kiosk.ui.shopper import ShopperView
+from kiosk.ui.shopper import ShopperScreen
 
 
 class KioskWindow(QMainWindow):
@@ -17,7 +17,7 @@ class KioskWindow(QMainWindow):
 
     sig_staff_requested = Signal()
 
-    def __init__(self, shopper: ShopperView, *, kiosk_mode: bool, cursor_hide_s: int = 5) -> None:
+    def __init__(self, shopper: ShopperScreen, *, kiosk_mode: bool, cursor_hide_s: int = 5) -> None:
         super().__init__()
         self.setWindowTitle("iFace Kiosk")
         self.kiosk_mode = kiosk_mode

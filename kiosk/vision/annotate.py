@@ -20,7 +20,7 @@ def _label(face: FaceResult, emotion_display: Mapping[str, str]) -> str:
     parts = [f"#{face.track_id} {who}"]
     if face.emotion is not None:
         parts.append(emotion_display.get(face.emotion.top, face.emotion.top))
-    if face.mask is not None and face.mask.top == "with_mask":
+    if face.masked:
         parts.append("mask")
     return " | ".join(parts)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
+from kiosk.core.geometry import iou
 from kiosk.core.types import FaceBox
 from kiosk.errors import ModelError
 from kiosk.vision.manifest import ModelSpec
@@ -30,14 +31,6 @@ class FaceDetector(Protocol):
     def close(self) -> None:
         """Release native resources; safe to call twice."""
         ...
-
-
-def _overlap(a: FaceBox, b: FaceBox) -> float:
-    ax1, ay1, ax2, ay2 = a.xyxy
-    bx1, by1, bx2, by2 = b.xyxy
-    inter = max(0.0, min(ax2, bx2) - max(ax1, bx1)) * max(0.0, min(ay2, by2) - max(ay1, by1))
-    union = a.width * a.height + b.width * b.height - inter
-    return inter / union if union > 0 else 0.0
 
 
 class MultiFaceDetector:
@@ -68,7 +61,7 @@ class MultiFaceDetector:
         )
         kept: list[FaceBox] = []
         for face in candidates:
-            if all(_overlap(face, other) < self.merge_iou for other in kept):
+            if all(iou(face.xyxy, other.xyxy) < self.merge_iou for other in kept):
                 kept.append(face)
         return tuple(kept)
 

@@ -28,7 +28,7 @@ MASK_KEY = "mask"
 
 @dataclass(frozen=True, slots=True)
 class VisionModels:
-    """The loaded per-frame models. Close it when done (the detector holds native resources)."""
+    """The loaded per-frame models: use as a context manager, or close when done."""
 
     detector: MultiFaceDetector
     mesh: OrtFaceMesh
@@ -39,6 +39,12 @@ class VisionModels:
     def close(self) -> None:
         """Release native resources."""
         self.detector.close()
+
+    def __enter__(self) -> VisionModels:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 def load_vision_models(

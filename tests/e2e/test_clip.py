@@ -19,7 +19,7 @@ from typing import Any
 import jsonschema
 import pytest
 
-from kiosk.commands import analyze, session
+from kiosk.commands import analyze, loaders
 from kiosk.config import load_config
 from kiosk.vision.models import VisionModels
 
@@ -70,9 +70,9 @@ def enrol_dir(tmp_path_factory: pytest.TempPathFactory, faces_dir: Path) -> Path
 def run_clip(models: VisionModels, enrol: Path | None, tmp: Path) -> list[dict[str, Any]]:
     config = load_config(None, {"KIOSK_PATHS_DATA_DIR": str(tmp)})
     gallery = (
-        session.gallery_from_folder(models, enrol).gallery
+        loaders.gallery_from_folder(models, enrol).gallery
         if enrol
-        else session.empty_gallery(models)
+        else loaders.empty_gallery(models)
     )
     rows: list[dict[str, Any]] = []
     analyze.run_analyze(config, models, gallery, CLIP, emit=rows.append)

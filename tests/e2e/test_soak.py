@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from kiosk.cli import main
-from kiosk.commands import session
-from kiosk.commands.soak import run_soak
+from kiosk.commands import loaders
+from kiosk.commands.bench.soak import run_soak
 from kiosk.config import load_config
 from kiosk.vision.models import VisionModels
 
@@ -28,7 +28,7 @@ def test_a_short_soak_runs_the_pipeline_and_the_suggestions(
     vision_models: VisionModels, tmp_path: Path
 ) -> None:
     config = load_config(None, {"KIOSK_PATHS_DATA_DIR": str(tmp_path)})
-    gallery = session.gallery_from_folder(vision_models, REPO / "assets" / "demo" / "people")
+    gallery = loaders.gallery_from_folder(vision_models, REPO / "assets" / "demo" / "people")
     samples = []
 
     report = run_soak(
@@ -50,6 +50,7 @@ def test_a_short_soak_runs_the_pipeline_and_the_suggestions(
     assert all(s.rss_mb > 0 for s in report.samples)
     assert report.slates > 0
     assert report.identified > 0, "enrolled people reach the suggestions with their ids"
+    assert report.visits > 0, "the shopper session records visits, as in the kiosk"
     assert report.growth_after_warmup_mb == report.rss_end_mb - report.rss_warm_mb
     assert not list(tmp_path.iterdir()), "the soak must not touch the kiosk's data directory"
 

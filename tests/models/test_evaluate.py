@@ -11,7 +11,7 @@ import cv2
 import numpy as np
 import pytest
 
-from kiosk import plots
+from kiosk.charts import vision as plots
 from kiosk.errors import InputError
 from kiosk.vision.evaluate import (
     FAR_TARGETS,

@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 from kiosk.camera.sources import VideoFileSource
-from kiosk.commands.session import empty_gallery
+from kiosk.commands.loaders import empty_gallery
 from kiosk.config import PipelineConfig, load_config
 from kiosk.core.liveness import LivenessResult, LivenessTracker
 from kiosk.core.types import Frame

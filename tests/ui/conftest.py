@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.commands import session
+from kiosk.commands import loaders
 from kiosk.config import KioskConfig, load_config
 from kiosk.core.gallery import Gallery
 from kiosk.vision.models import VisionModels
@@ -22,7 +22,7 @@ def config(tmp_path: Path) -> KioskConfig:
 
 @pytest.fixture(scope="session")
 def demo_gallery(vision_models: VisionModels) -> Gallery:
-    return session.gallery_from_folder(vision_models, REPO / "assets" / "demo" / "people").gallery
+    return loaders.gallery_from_folder(vision_models, REPO / "assets" / "demo" / "people").gallery
 
 
 @pytest.fixture(autouse=True)

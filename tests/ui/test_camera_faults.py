@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 from pytestqt.qtbot import QtBot
 
+from kiosk.camera.plan import SourcePlan
 from kiosk.camera.sources import FrameSource, VideoFileSource
 from kiosk.config import KioskConfig
 from kiosk.core.camera_health import DARK_DETAIL
@@ -23,7 +24,8 @@ from kiosk.core.gallery import Gallery
 from kiosk.core.latest import LatestSlot
 from kiosk.core.types import Frame, FrameResult, StageTimes
 from kiosk.errors import CameraError
-from kiosk.ui.app import SourcePlan, build_shopper, demo_clip
+from kiosk.paths import demo_clip
+from kiosk.ui.launch import build_shopper
 from kiosk.ui.shopper import VideoView, to_qimage
 from kiosk.ui.workers import DARK, LIVE, LOST, STOPPED, CameraState, CameraWorker
 from kiosk.vision.models import VisionModels

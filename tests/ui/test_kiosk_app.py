@@ -10,7 +10,8 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from kiosk.config import KioskConfig
-from kiosk.ui.kiosk_app import KioskApp, demo_config
+from kiosk.services.demo import demo_config
+from kiosk.ui.kiosk_app import KioskApp
 from kiosk.vision.models import VisionModels
 
 

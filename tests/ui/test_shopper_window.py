@@ -8,14 +8,16 @@ import numpy as np
 import pytest
 from pytestqt.qtbot import QtBot
 
+from kiosk.camera.plan import SourcePlan
 from kiosk.camera.sources import FrameSource, VideoFileSource
 from kiosk.config import KioskConfig
 from kiosk.core.gallery import Gallery
 from kiosk.core.types import Frame
 from kiosk.errors import CameraError
-from kiosk.ui.app import SourcePlan, build_shopper, demo_clip
+from kiosk.paths import demo_clip
 from kiosk.ui.controller import KioskController
-from kiosk.ui.shopper import ShopperView
+from kiosk.ui.launch import build_shopper
+from kiosk.ui.shopper import ShopperScreen
 from kiosk.ui.workers import LIVE, LOST, CameraState
 from kiosk.vision.models import VisionModels
 
@@ -26,7 +28,7 @@ def start(
     models: VisionModels,
     gallery: Gallery,
     plan: SourcePlan,
-) -> tuple[ShopperView, KioskController]:
+) -> tuple[ShopperScreen, KioskController]:
     view, controller = build_shopper(config, models, gallery, plan, None)
     qtbot.addWidget(view)
     view.resize(1024, 600)
@@ -121,7 +123,7 @@ def test_kiosk_mode_ignores_escape_and_close(qtbot: QtBot, kiosk_mode: bool) -> 
 
     from kiosk.ui.window import KioskWindow
 
-    window = KioskWindow(ShopperView(), kiosk_mode=kiosk_mode)
+    window = KioskWindow(ShopperScreen(), kiosk_mode=kiosk_mode)
     qtbot.addWidget(window)
     window.show()
     qtbot.keyClick(window, Qt.Key.Key_Escape)
@@ -137,7 +139,7 @@ def test_staff_shortcut_requests_staff_mode(qtbot: QtBot) -> None:
 
     from kiosk.ui.window import KioskWindow
 
-    window = KioskWindow(ShopperView(), kiosk_mode=False)
+    window = KioskWindow(ShopperScreen(), kiosk_mode=False)
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)
@@ -152,7 +154,7 @@ def test_staff_shortcut_requests_staff_mode(qtbot: QtBot) -> None:
 def test_privacy_link_explains_opt_out(qtbot: QtBot) -> None:
     from PySide6.QtWidgets import QMessageBox
 
-    view = ShopperView()
+    view = ShopperScreen()
     qtbot.addWidget(view)
     view.show()
     view.privacy_button.click()

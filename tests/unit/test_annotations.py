@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.core.annotations import iou, parse, parse_createml, parse_turicreate, parse_voc
+from kiosk.core.annotations import parse, parse_createml, parse_turicreate, parse_voc
 
 SRC = Path("/data/ann.json")
 IMG = Path("/data/images")
@@ -112,9 +112,3 @@ def test_parse_dispatches_and_refuses_unknown_formats() -> None:
     assert parse("createml", CREATEML_GOOD, SRC, IMG).faces
     with pytest.raises(ValueError, match="one of"):
         parse("yolo", "", SRC, IMG)
-
-
-def test_iou() -> None:
-    assert iou((0, 0, 10, 10), (0, 0, 10, 10)) == 1.0
-    assert iou((0, 0, 10, 10), (5, 0, 15, 10)) == pytest.approx(50 / 150)
-    assert iou((0, 0, 1, 1), (2, 2, 3, 3)) == 0.0

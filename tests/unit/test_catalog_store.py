@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from kiosk.cli import main
-from kiosk.cli.catalog import demo_catalog_path
 from kiosk.errors import InputError
+from kiosk.paths import demo_catalog
 from kiosk.store.catalog import Catalog
 from kiosk.store.db import Store
 from kiosk.store.learning import ImpressionRecord, LearningLog
@@ -157,7 +157,7 @@ def test_impressions_rewards_popularity_and_state(store: Store, tmp_path: Path) 
 
 
 def test_demo_catalog_imports_cleanly(store: Store) -> None:
-    report = Catalog(store).import_file(demo_catalog_path())
+    report = Catalog(store).import_file(demo_catalog())
     assert report.ok, [str(e) for e in report.errors]
     products = Catalog(store).products()
     assert len(products) >= 40

@@ -7,7 +7,7 @@ import pytest
 
 from kiosk.cli import main
 from kiosk.config import RecommendConfig
-from kiosk.services.suggestions import ShopperView, SuggestionService
+from kiosk.services.suggestions import ShopperState, SuggestionService
 from kiosk.store.db import open_store
 
 
@@ -27,7 +27,7 @@ def test_evaluate_needs_logs_then_estimates_every_policy(
     try:
         svc = SuggestionService(store, RecommendConfig(policy="rules", min_dwell_ms=0), seed=3)
         for step in range(60):
-            shown = svc.suggest(ShopperView(None, ("negative", "positive")[step % 2]), step)
+            shown = svc.suggest(ShopperState(None, ("negative", "positive")[step % 2]), step)
             if step % 3 == 0:
                 svc.record(shown.suggestions[0].sku, "tap")
         svc.end_visit()

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from kiosk.plots_recommend import learning_curves_png
+from kiosk.charts.recommend import learning_curves_png
 from kiosk.recommend.simulator import (
     SimConfig,
     SimReport,

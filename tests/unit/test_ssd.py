@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from kiosk.core.geometry import iou_many
 from kiosk.core.ssd import (
     AnchorOptions,
     DecodeOptions,
@@ -13,7 +14,6 @@ from kiosk.core.ssd import (
     blazeface_options,
     decode,
     generate_anchors,
-    iou,
     sigmoid_scores,
     weighted_nms,
 )
@@ -100,7 +100,7 @@ def test_decode_says_which_shapes_it_expected() -> None:
 
 def test_iou() -> None:
     boxes = readonly([(0, 0, 2, 2), (1, 0, 3, 2), (5, 5, 6, 6)])
-    np.testing.assert_allclose(iou(boxes[0], boxes), [1.0, 1 / 3, 0.0], rtol=1e-6)
+    np.testing.assert_allclose(iou_many(boxes[0], boxes), [1.0, 1 / 3, 0.0], rtol=1e-6)
 
 
 def _detections(boxes: list[tuple[float, ...]], scores: list[float]) -> Detections:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from kiosk.core.tracking import FaceTracker, TrackerSettings, iou
+from kiosk.core.geometry import iou
+from kiosk.core.tracking import FaceTracker, TrackerSettings
 from kiosk.core.types import FaceBox
 
 
@@ -9,9 +10,11 @@ def box(x: float, y: float, size: float = 100.0) -> FaceBox:
 
 
 def test_iou_of_identical_disjoint_and_half_overlapping_boxes() -> None:
-    assert iou(box(0, 0), box(0, 0)) == 1.0
-    assert iou(box(0, 0), box(500, 0)) == 0.0
-    assert abs(iou(box(0, 0), box(50, 0)) - 50 * 100 / (2 * 100 * 100 - 50 * 100)) < 1e-9
+    assert iou(box(0, 0).xyxy, box(0, 0).xyxy) == 1.0
+    assert iou(box(0, 0).xyxy, box(500, 0).xyxy) == 0.0
+    expected = 50 * 100 / (2 * 100 * 100 - 50 * 100)
+    assert abs(iou(box(0, 0).xyxy, box(50, 0).xyxy) - expected) < 1e-9
+    assert iou((0, 0, 1, 1), (2, 2, 3, 3)) == 0.0
 
 
 def test_one_id_per_face_while_it_moves() -> None:

@@ -18,8 +18,8 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.errors import KioskError
+from kiosk.services.shopper_session import price_text
 from kiosk.store.catalog import Catalog, Product
-from kiosk.ui.session import price_text
 from kiosk.ui.widgets import button, label
 
 COLUMNS = ("shown", "sku", "name", "category", "price", "tags")

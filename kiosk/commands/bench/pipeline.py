@@ -11,6 +11,9 @@ from pathlib import Path
 import numpy as np
 
 from kiosk.camera.sources import VideoFileSource
+from kiosk.commands.analyze import frame_total
+from kiosk.commands.loaders import load_models, recognition_gallery
+from kiosk.commands.progress import SILENT, Progress
 from kiosk.config import KioskConfig
 from kiosk.core.gallery import Gallery
 from kiosk.core.types import FrameResult
@@ -82,6 +85,23 @@ def _stage_times(result: FrameResult) -> dict[str, float]:
         "mask": t.mask_ms,
         "total": t.total_ms,
     }
+
+
+def bench_pipeline(
+    config: KioskConfig, video: Path, enroll: Path | None, progress: Progress = SILENT
+) -> BenchReport:
+    """Load the models and a gallery (`--enroll`, else the database's people), then measure.
+
+    Raises:
+        ModelError: a model file is missing or broken.
+        InputError: the video or the enrolment folder cannot be read.
+    """
+    with load_models(config) as models:
+        progress.start("enrolling", None)
+        loaded = recognition_gallery(config, models, enroll, lambda _: progress.advance())
+        progress.note(loaded.description)
+        progress.start("benchmarking", frame_total(video))
+        return run_bench(config, models, loaded.gallery, video, lambda _: progress.advance())
 
 
 def run_bench(

@@ -1,21 +1,14 @@
-"""PNG learning curves for `kiosk recommend simulate` (matplotlib, Agg backend, no display)."""
+"""Learning curves for `kiosk recommend simulate`."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
 
-import matplotlib
-
-matplotlib.use("Agg")  # before pyplot is imported: no display, no GUI toolkit
-
-import matplotlib.pyplot as plt
 import numpy as np
 
-from kiosk.errors import InputError
+from kiosk.charts import new_figure, save_png
 from kiosk.recommend.simulator import PolicyRun
-
-_DPI = 120
 
 
 def learning_curves_png(runs: Sequence[PolicyRun], warmup: int, path: Path) -> None:
@@ -32,7 +25,8 @@ def learning_curves_png(runs: Sequence[PolicyRun], warmup: int, path: Path) -> N
     """
     if not runs:
         raise ValueError("learning_curves_png needs at least one run")
-    figure, (top, bottom) = plt.subplots(2, 1, figsize=(7.0, 7.0), sharex=True)
+    figure = new_figure(7.0, 7.0)
+    top, bottom = figure.subplots(2, 1, sharex=True)
     for run in runs:
         steps = np.arange(1, len(run.rewards) + 1)
         top.plot(steps, np.cumsum(run.rewards), label=run.policy)
@@ -47,9 +41,4 @@ def learning_curves_png(runs: Sequence[PolicyRun], warmup: int, path: Path) -> N
     bottom.set_title("Regret against the best slate knowing hidden tastes (lower is better)")
     bottom.set_xlabel(f"step (one slate shown; first {warmup} shaded: warm-up)")
     figure.tight_layout()
-    try:
-        figure.savefig(path, format="png", dpi=_DPI, bbox_inches="tight")
-    except OSError as exc:
-        raise InputError(f"cannot write chart {path}: {exc.strerror or exc}") from exc
-    finally:
-        plt.close(figure)
+    save_png(figure, path)

@@ -1,9 +1,4 @@
-"""PNG charts for `kiosk eval` and `kiosk bench`: ROC curve, confusion matrix, latency histograms.
-
-matplotlib is imported here and nowhere else, with the non-interactive Agg backend selected
-before pyplot loads, so no display or GUI toolkit is touched. Each function writes one PNG and
-closes its figure.
-"""
+"""Vision charts for `kiosk eval` and `kiosk bench`: ROC curve, confusion matrix, latency."""
 
 from __future__ import annotations
 
@@ -11,20 +6,12 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Protocol
 
-import matplotlib
-
-matplotlib.use("Agg")  # before pyplot is imported: no display, no GUI toolkit
-
-import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axis import Axis
-from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
+from kiosk.charts import new_figure, save_png
 from kiosk.core.metrics import RocCurve
-from kiosk.errors import InputError
-
-_DPI = 120
 
 
 class _HasRoc(Protocol):
@@ -40,16 +27,6 @@ def _plain_log(axis: Axis) -> None:
     axis.set_major_locator(LogLocator(base=10.0, subs=(1.0, 2.0, 5.0)))
     axis.set_major_formatter(FuncFormatter(lambda value, _pos: f"{value:g}"))
     axis.set_minor_formatter(NullFormatter())
-
-
-def _save(figure: Figure, path: Path) -> None:
-    """Write `figure` as PNG to `path` and close it; InputError if the file cannot be written."""
-    try:
-        figure.savefig(path, format="png", dpi=_DPI, bbox_inches="tight")
-    except OSError as exc:
-        raise InputError(f"cannot write chart {path}: {exc.strerror or exc}") from exc
-    finally:
-        plt.close(figure)
 
 
 def roc_png(report_or_curve: _HasRoc | RocCurve, path: Path) -> None:
@@ -69,7 +46,8 @@ def roc_png(report_or_curve: _HasRoc | RocCurve, path: Path) -> None:
     tar = np.asarray(curve.tar, dtype=np.float64)
     positive = far[far > 0]
     floor = float(positive.min()) / 2.0 if positive.size else 1e-4
-    figure, axes = plt.subplots(figsize=(5.5, 4.5))
+    figure = new_figure(5.5, 4.5)
+    axes = figure.subplots()
     axes.step(np.maximum(far, floor), tar, where="post", label="ROC")
     axes.set_xscale("log")
     _plain_log(axes.xaxis)
@@ -80,7 +58,7 @@ def roc_png(report_or_curve: _HasRoc | RocCurve, path: Path) -> None:
     title = "Face verification ROC"
     axes.set_title(title if auc is None else f"{title} (AUC {auc:.4f})")
     axes.grid(True, which="both", alpha=0.3)
-    _save(figure, path)
+    save_png(figure, path)
 
 
 def confusion_png(labels: Sequence[str], matrix: Sequence[Sequence[int]], path: Path) -> None:
@@ -101,7 +79,8 @@ def confusion_png(labels: Sequence[str], matrix: Sequence[Sequence[int]], path: 
             f"confusion matrix must be {len(labels)} x {len(labels)}, got {counts.shape}"
         )
     size = 2.0 + 0.6 * len(labels)
-    figure, axes = plt.subplots(figsize=(size + 1.0, size))
+    figure = new_figure(size + 1.0, size)
+    axes = figure.subplots()
     image = axes.imshow(counts, cmap="Blues")
     figure.colorbar(image, ax=axes, label="photos")
     ticks = np.arange(len(labels))
@@ -114,7 +93,7 @@ def confusion_png(labels: Sequence[str], matrix: Sequence[Sequence[int]], path: 
     axes.set_xlabel("Predicted label")
     axes.set_ylabel("True label")
     axes.set_title("Confusion matrix (counts)")
-    _save(figure, path)
+    save_png(figure, path)
 
 
 def latency_histogram_png(samples_ms: Mapping[str, Sequence[float]], path: Path) -> None:
@@ -131,9 +110,8 @@ def latency_histogram_png(samples_ms: Mapping[str, Sequence[float]], path: Path)
     """
     if not samples_ms:
         raise ValueError("latency_histogram_png needs at least one stage")
-    figure, all_axes = plt.subplots(
-        len(samples_ms), 1, figsize=(6.0, 1.8 * len(samples_ms) + 0.8), squeeze=False
-    )
+    figure = new_figure(6.0, 1.8 * len(samples_ms) + 0.8)
+    all_axes = figure.subplots(len(samples_ms), 1, squeeze=False)
     for axes, (stage, samples) in zip(all_axes[:, 0], samples_ms.items(), strict=True):
         values = np.asarray(samples, dtype=np.float64)
         values = values[values > 0]
@@ -149,7 +127,7 @@ def latency_histogram_png(samples_ms: Mapping[str, Sequence[float]], path: Path)
     all_axes[-1, 0].set_xlabel("milliseconds (log scale)")
     figure.suptitle("Latency per stage")
     figure.tight_layout()
-    _save(figure, path)
+    save_png(figure, path)
 
 
 def _median_text(values: np.typing.NDArray[np.float64]) -> str:

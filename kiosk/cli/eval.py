@@ -10,14 +10,10 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from kiosk import plots
-from kiosk.camera.sources import IMAGE_SUFFIXES, read_image
 from kiosk.cli.common import Subparsers, add_json, err, progress, with_threads
-from kiosk.commands import session
-from kiosk.config import KioskConfig, write_setting
-from kiosk.vision.evaluate import LabelsReport, PairsReport, evaluate_labels, evaluate_pairs
-
-TASKS = ("emotion", "mask", "identity")
+from kiosk.commands.eval import TASKS, THRESHOLD_CHOICES, eval_labels, eval_pairs
+from kiosk.config import KioskConfig
+from kiosk.vision.evaluate import LabelsReport, PairsReport
 
 
 def register(nouns: Subparsers) -> None:
@@ -43,7 +39,7 @@ def register(nouns: Subparsers) -> None:
     pairs.add_argument("--png", type=Path, metavar="OUT", help="write the ROC curve")
     pairs.add_argument(
         "--write-threshold",
-        choices=("best", "far1", "far0.1"),
+        choices=THRESHOLD_CHOICES,
         help="store this threshold as [pipeline] max_distance in kiosk.toml",
     )
     add_json(pairs)
@@ -65,39 +61,29 @@ def register(nouns: Subparsers) -> None:
 
 
 def _cmd_pairs(args: argparse.Namespace, config: KioskConfig, console: Console) -> int:
-    config = with_threads(config, args.threads)
-    models = session.load_models(config)
-    threshold = args.threshold or config.pipeline.max_distance or None
-    try:
-        with progress() as bar:
-            task = bar.add_task("embedding", total=None)
-            report = evaluate_pairs(
-                models,
-                args.pairs,
-                args.root,
-                read_image,
-                threshold=threshold,
-                on_progress=lambda done, total: bar.update(task, completed=done, total=total),
-            )
-    finally:
-        models.close()
+    with progress() as bar:
+        outcome = eval_pairs(
+            with_threads(config, args.threads),
+            args.pairs,
+            args.root,
+            threshold=args.threshold,
+            write_threshold=args.write_threshold,
+            progress=bar,
+        )
+    report = outcome.report
     if args.png:
-        plots.roc_png(report, args.png)
-    if args.write_threshold:
-        _write_threshold(report, args.write_threshold, config)
+        from kiosk.charts.vision import roc_png  # matplotlib only when asked
+
+        roc_png(report, args.png)
+    if outcome.written is not None:
+        err.print(
+            f"wrote [pipeline] max_distance = {outcome.written.value:.4f} to {outcome.written.path}"
+        )
     if args.json:
         print(json.dumps(dataclasses.asdict(report), allow_nan=False))
     else:
         _print_pairs(report, console, args.png)
     return 0
-
-
-def _write_threshold(report: PairsReport, choice: str, config: KioskConfig) -> None:
-    by_far = {f"far{t.far_target * 100:g}": t.threshold for t in report.tar_at_far}
-    value = report.best.threshold if choice == "best" else by_far[choice]
-    path = config.source_file or config.paths.data_dir / "kiosk.toml"
-    write_setting(path, "pipeline", "max_distance", round(value, 4))
-    err.print(f"wrote [pipeline] max_distance = {value:.4f} to {path}")
 
 
 def _print_pairs(report: PairsReport, console: Console, png: Path | None) -> None:
@@ -131,23 +117,12 @@ def _print_pairs(report: PairsReport, console: Console, png: Path | None) -> Non
 
 
 def _cmd_labels(args: argparse.Namespace, config: KioskConfig, console: Console) -> int:
-    config = with_threads(config, args.threads)
-    models = session.load_models(config)
-    try:
-        with progress() as bar:
-            task = bar.add_task(args.task, total=None)
-            report = evaluate_labels(
-                models,
-                args.task,
-                args.root,
-                read_image,
-                IMAGE_SUFFIXES,
-                on_progress=lambda done, total: bar.update(task, completed=done, total=total),
-            )
-    finally:
-        models.close()
+    with progress() as bar:
+        report = eval_labels(with_threads(config, args.threads), args.task, args.root, bar)
     if args.png:
-        plots.confusion_png(report.confusion.labels, report.confusion.counts, args.png)
+        from kiosk.charts.vision import confusion_png  # matplotlib only when asked
+
+        confusion_png(report.confusion.labels, report.confusion.counts, args.png)
     if args.json:
         print(json.dumps(dataclasses.asdict(report), allow_nan=False))
     else:

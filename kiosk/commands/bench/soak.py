@@ -1,12 +1,12 @@
 """`kiosk bench soak --minutes M VIDEO`: hours of kiosk work in minutes, watching memory.
 
-The video loops through the whole pipeline and the suggestion service, as the kiosk runs them:
-every frame is analysed, its main face becomes a `ShopperView`, `suggest()` is called, a
-shopper taps a product now and then, and a visit ends when the faces go. The database is a
-temporary one (deleted afterwards) with the demo catalog imported and the gallery's people
-enrolled, so identities are real person ids. Every `interval_s` the resident memory and the
-frame times of that interval are sampled; memory growth is measured after the first interval
-(warm-up: model arenas, caches and the SQLite page cache fill during it).
+The video loops through the pipeline and the kiosk's own `ShopperSession` (visits, liveness
+gate, suggestions, greeting), as `kiosk run` drives them, only as fast as possible: a shopper
+taps the first card of every fifth new slate, and visits end when the faces go. The database
+is a scratch kiosk's (deleted afterwards) with the demo catalog imported and the gallery's
+people enrolled, so identities are real person ids. Every `interval_s` the resident memory and
+the frame times of that interval are sampled; memory growth is measured after the first
+interval (warm-up: model arenas, caches and the SQLite page cache fill during it).
 """
 
 from __future__ import annotations
@@ -14,25 +14,23 @@ from __future__ import annotations
 import logging
 import resource
 import sys
-import tempfile
 import time
 from array import array
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from kiosk.camera.sources import VideoFileSource
+from kiosk.commands.loaders import empty_gallery, gallery_from_folder, load_models
 from kiosk.config import KioskConfig
 from kiosk.core.gallery import Gallery
-from kiosk.core.types import FaceResult, Frame, FrameResult
+from kiosk.core.types import Frame
 from kiosk.errors import InputError
-from kiosk.services.suggestions import ShopperView, SuggestionService
-from kiosk.store.catalog import Catalog
-from kiosk.store.people import PeopleStore, open_people
-from kiosk.store.people_records import Consent, EnrolRequest, NewTemplate
+from kiosk.paths import demo_catalog, demo_people_dir
+from kiosk.services.demo import ScratchKiosk, scratch_kiosk
+from kiosk.services.shopper_session import Card
 from kiosk.vision.models import VisionModels
 from kiosk.vision.pipeline import Pipeline
 
@@ -74,8 +72,8 @@ class SoakReport:
         loops: times the video was played through (counting the partial last one).
         slates: new suggestion slates shown.
         taps: taps recorded.
-        visits: visits ended (faces left the picture).
-        identified: frames whose main face was an enrolled person.
+        visits: visits recorded (faces that stayed long enough, then left).
+        identified: frames with an enrolled person in them.
         samples: one per interval.
         p50_ms, p95_ms, p99_ms, max_ms: whole-frame time over the run.
         errors: frames that raised.
@@ -142,6 +140,7 @@ class _Tally:
     taps: int = 0
     visits: int = 0
     identified: int = 0
+    last_cards: tuple[Card, ...] = ()
 
     def error(self, message: str) -> None:
         self.errors += 1
@@ -160,77 +159,54 @@ class _Tally:
         return sample
 
 
-@dataclass(frozen=True, slots=True)
-class _Kiosk:
-    """What one frame goes through: the pipeline and the suggestion service."""
-
-    pipeline: Pipeline
-    service: SuggestionService
-
-
-@contextmanager
-def soak_kiosk(
-    config: KioskConfig, models: VisionModels, gallery: Gallery, catalog: Path
-) -> Iterator[_Kiosk]:
-    """A pipeline and a suggestion service on a temporary database (deleted on exit).
-
-    The demo `catalog` is imported and the people of `gallery` enrolled (consent recorded as
-    "soak"), so the pipeline's person ids are the database's.
-
-    Raises:
-        InputError: the catalog file has invalid rows.
-    """
-    with tempfile.TemporaryDirectory(prefix="kiosk-soak-") as tmp:
-        paths = replace(config.paths, data_dir=Path(tmp), key_file=Path())
-        people = open_people(paths, None)
-        try:
-            report = Catalog(people.store).import_file(catalog)
-            if not report.ok:
-                raise InputError(f"{catalog}: {report.errors[0]}")
-            stored = _enrol(people, gallery, models.embedder.dim)
-            pipeline = Pipeline(models, stored, config.pipeline)
-            yield _Kiosk(pipeline, SuggestionService(people.store, config.recommend, seed=0))
-        finally:
-            people.close()
-
-
-def _enrol(people: PeopleStore, gallery: Gallery, dim: int) -> Gallery:
-    """Store the gallery's people and return the gallery as the database has it."""
-    for person_id, name in gallery.names.items():
-        rows = gallery.templates[gallery.person_ids == person_id]
-        templates = tuple(NewTemplate(np.asarray(r, np.float32), "import") for r in rows)
-        if templates:
-            consent = Consent(staff="soak", method="import")
-            people.enrol(EnrolRequest(consent, gallery.model_key, templates, name=name))
-    return people.gallery(gallery.model_key, dim)
-
-
-def _main_face(result: FrameResult) -> FaceResult | None:
-    """The largest face: the shopper the kiosk talks to."""
-    if not result.faces:
-        return None
-    return max(result.faces, key=lambda f: f.box.width * f.box.height)
-
-
-def _step(kiosk: _Kiosk, frame: Frame, tally: _Tally, present: bool) -> bool:
-    """Analyse one frame and update the suggestions; True if a face is in the picture."""
-    result = kiosk.pipeline.process(frame)
-    face = _main_face(result)
-    if face is None:
-        if present:
-            kiosk.service.end_visit()
-            tally.visits += 1
-        return False
-    tally.identified += face.identity.known
-    masked = face.mask is not None and face.mask.top == "with_mask"
-    view = ShopperView(face.identity.person_id, face.valence, masked=masked)
-    slate = kiosk.service.suggest(view, now_ms=frame.timestamp_ms)
-    if slate.changed and slate.suggestions:
+def _step(kiosk: ScratchKiosk, pipeline: Pipeline, frame: Frame, tally: _Tally) -> None:
+    """One frame through the pipeline and the shopper session, as the kiosk's GUI thread does."""
+    result = pipeline.process(frame)
+    tally.identified += any(f.identity.known for f in result.faces)
+    update = kiosk.session.on_result(result, frame.timestamp_ms / 1000.0)
+    if update is not None and update.cards and update.cards != tally.last_cards:
+        tally.last_cards = update.cards
         tally.slates += 1
         if tally.slates % TAP_EVERY_SLATES == 0:
-            kiosk.service.record(slate.suggestions[0].sku, "tap")
+            kiosk.session.on_interested(update.cards[0].sku, frame.timestamp_ms / 1000.0)
             tally.taps += 1
-    return True
+
+
+def soak(
+    config: KioskConfig,
+    video: Path,
+    *,
+    minutes: float,
+    interval_s: float,
+    enroll: Path | None,
+    catalog: Path | None,
+    on_sample: Callable[[SoakSample], None] | None = None,
+) -> SoakReport:
+    """Load the models and the people to recognise (`enroll`, default the demo people), then
+    run `run_soak` for `minutes`.
+
+    Raises:
+        InputError: non-positive minutes or interval; unreadable video, folder or catalog.
+        ModelError: a model file is missing or broken.
+    """
+    if minutes <= 0 or interval_s <= 0:
+        raise InputError("--minutes and --interval must be positive")
+    with load_models(config) as models:
+        folder = enroll if enroll is not None else demo_people_dir()
+        if enroll is None and not folder.is_dir():
+            gallery = empty_gallery(models)
+        else:
+            gallery = gallery_from_folder(models, folder).gallery
+        return run_soak(
+            config,
+            models,
+            gallery,
+            video,
+            seconds=minutes * 60.0,
+            catalog=catalog or demo_catalog(),
+            interval_s=interval_s,
+            on_sample=on_sample,
+        )
 
 
 def run_soak(
@@ -260,13 +236,14 @@ def run_soak(
         InputError: the video or the catalog cannot be read.
     """
     with (
-        soak_kiosk(config, models, gallery, catalog) as kiosk,
+        scratch_kiosk(config, models, gallery, catalog) as kiosk,
         VideoFileSource(video, loop=True) as source,
     ):
+        pipeline = Pipeline(models, kiosk.gallery, config.pipeline)
         rss_start = rss_mb()
         tally = _Tally(time.monotonic())
         _loop(
-            kiosk,
+            lambda frame: _step(kiosk, pipeline, frame, tally),
             source.frames(),
             tally,
             seconds=seconds,
@@ -274,11 +251,12 @@ def run_soak(
             on_sample=on_sample,
         )
         frame_count = max(source.frame_count, 1)
+        tally.visits = kiosk.session.visits.written
     return _report(str(video), seconds, tally, rss_start, tally.frames / frame_count)
 
 
 def _loop(
-    kiosk: _Kiosk,
+    step: Callable[[Frame], None],
     frames: Iterator[Frame],
     tally: _Tally,
     *,
@@ -287,7 +265,6 @@ def _loop(
     on_sample: Callable[[SoakSample], None] | None,
 ) -> None:
     next_sample = tally.started_s + interval_s
-    present = False
     for frame in frames:
         now = time.monotonic()
         if now >= next_sample:
@@ -299,7 +276,7 @@ def _loop(
             break
         started = time.perf_counter()
         try:
-            present = _step(kiosk, frame, tally, present)
+            step(frame)
         except Exception as exc:  # the soak counts failures instead of stopping at the first
             log.exception("soak: frame %d failed", frame.index)
             tally.error(f"frame {frame.index}: {type(exc).__name__}: {exc}")

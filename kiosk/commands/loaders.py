@@ -1,8 +1,9 @@
-"""Load what a command needs once: the manifest, the models, a gallery."""
+"""Load what a command needs once: the models and a gallery to recognise against."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from kiosk.camera.sources import IMAGE_SUFFIXES, read_image
@@ -17,7 +18,7 @@ from kiosk.vision.still import EnrolmentReport, gallery_from_photos, labelled_tr
 
 
 def load_models(config: KioskConfig) -> VisionModels:
-    """The per-frame models as the configuration asks for them (close them when done)."""
+    """The per-frame models as the configuration asks for them (a context manager)."""
     manifest = load_manifest(config.paths.models_dir)
     return load_vision_models(
         manifest,
@@ -64,8 +65,37 @@ def gallery_from_store(config: KioskConfig, models: VisionModels) -> Gallery | N
     """
     if not (config.paths.data_dir / DB_NAME).exists():
         return None
-    people = open_people(config.paths, config.privacy.retention_days)
-    try:
+    with open_people(config.paths, config.privacy.retention_days) as people:
         return people.gallery(models.embedder.model_key, models.embedder.dim)
-    finally:
-        people.close()
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedGallery:
+    """The people a command recognises, and where they came from (for the user)."""
+
+    gallery: Gallery
+    description: str
+
+
+def recognition_gallery(
+    config: KioskConfig,
+    models: VisionModels,
+    enroll: Path | None,
+    on_photo: Callable[[Path], None] | None = None,
+) -> LoadedGallery:
+    """`--enroll DIR` enrolled in memory, else the database's enrolled people, else nobody.
+
+    Raises:
+        InputError: `enroll` is not a folder of `<person>/<photos>`.
+    """
+    if enroll is not None:
+        report = gallery_from_folder(models, enroll, on_photo)
+        return LoadedGallery(
+            report.gallery,
+            f"enrolled {len(report.gallery.names)} people from {report.used} photos; "
+            f"no face in {len(report.no_face)}",
+        )
+    stored = gallery_from_store(config, models)
+    if stored is None:
+        return LoadedGallery(empty_gallery(models), "nobody enrolled: every face is unknown")
+    return LoadedGallery(stored, f"recognising {len(stored.names)} enrolled people")

@@ -1,35 +1,28 @@
-"""`kiosk bench soak --minutes M VIDEO`: the pipeline and suggestions for a long time, memory."""
+"""`kiosk bench soak VIDEO --minutes M`: the kiosk's frame loop for a long time; memory."""
 
 from __future__ import annotations
 
 import argparse
-import dataclasses
-import json
 from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
 
-from kiosk.cli.common import Subparsers, add_json, err, with_threads
-from kiosk.commands import session, soak
-from kiosk.commands.soak import SoakReport, SoakSample
+from kiosk.cli.common import Subparsers, add_json, add_threads, err, to_json, with_threads
+from kiosk.commands.bench.soak import SoakReport, SoakSample, soak
 from kiosk.config import KioskConfig
-from kiosk.core.gallery import Gallery
-from kiosk.errors import InputError
-from kiosk.paths import resource_root
-from kiosk.vision.models import VisionModels
 
 
 def register(verbs: Subparsers) -> None:
-    """Add `kiosk bench soak` (under `kiosk bench`)."""
+    """Add `kiosk bench soak`."""
     p = verbs.add_parser(
         "soak",
-        help="loop a video through the pipeline and suggestions; memory and frame time",
-        description="Loop VIDEO through the whole pipeline and the suggestion service (a "
-        "temporary database with the demo catalog and the enrolled people) for --minutes, "
-        "as fast as possible. Prints resident memory and frame time per interval, frame-time "
-        "percentiles, errors, and memory growth after the first interval (warm-up). Asserts "
-        "nothing.",
+        help="loop a video through the pipeline and the shopper session; memory and frame time",
+        description="Loop VIDEO through the pipeline and the kiosk's shopper session (visits, "
+        "liveness gate, suggestions) on a scratch database with the demo catalog and the "
+        "enrolled people for --minutes, as fast as possible. Prints resident memory and frame "
+        "time per interval, frame-time percentiles, errors, and memory growth after the first "
+        "interval (warm-up). Asserts nothing.",
     )
     p.add_argument("video", type=Path)
     p.add_argument("--minutes", type=float, default=30.0, help="how long to run (default 30)")
@@ -40,24 +33,13 @@ def register(verbs: Subparsers) -> None:
         "--enroll",
         type=Path,
         metavar="DIR",
-        help="recognise the people in DIR/<name>/<photos> (default: assets/demo/people)",
+        help="recognise the people in DIR/<name>/<photos> (default: the demo people)",
     )
-    p.add_argument(
-        "--catalog", type=Path, help="catalog to import (default: catalog/demo_catalog.csv)"
-    )
-    p.add_argument(
-        "--threads", type=int, help="onnxruntime threads per model (default: vision.threads)"
-    )
+    p.add_argument("--catalog", type=Path, help="catalog to import (default: the demo catalog)")
+    add_threads(p)
     p.add_argument("--png", type=Path, metavar="OUT", help="chart memory and frame time")
     add_json(p)
     p.set_defaults(handler=_cmd_soak)
-
-
-def _gallery(models: VisionModels, enrol: Path | None) -> Gallery:
-    folder = enrol if enrol is not None else resource_root() / "assets" / "demo" / "people"
-    if enrol is None and not folder.is_dir():
-        return session.empty_gallery(models)
-    return session.gallery_from_folder(models, folder).gallery
 
 
 def _print_sample(sample: SoakSample) -> None:
@@ -69,30 +51,25 @@ def _print_sample(sample: SoakSample) -> None:
 
 
 def _cmd_soak(args: argparse.Namespace, config: KioskConfig, console: Console) -> int:
-    if args.minutes <= 0 or args.interval <= 0:
-        raise InputError("--minutes and --interval must be positive")
-    catalog = args.catalog or resource_root() / "catalog" / "demo_catalog.csv"
-    config = with_threads(config, args.threads)
-    models = session.load_models(config)
-    try:
-        report = soak.run_soak(
-            config,
-            models,
-            _gallery(models, args.enroll),
-            args.video,
-            seconds=args.minutes * 60.0,
-            catalog=catalog,
-            interval_s=args.interval,
-            on_sample=_print_sample,
-        )
-    finally:
-        models.close()
+    report = soak(
+        with_threads(config, args.threads),
+        args.video,
+        minutes=args.minutes,
+        interval_s=args.interval,
+        enroll=args.enroll,
+        catalog=args.catalog,
+        on_sample=_print_sample,
+    )
     if args.png is not None:
-        from kiosk import plots_soak  # matplotlib only when a chart is asked for
+        from kiosk.charts.soak import soak_png  # matplotlib only when a chart is asked for
 
-        plots_soak.soak_png(report, args.png)
+        title = (
+            f"{Path(report.video).name}: {report.frames:,} frames in {report.wall_s / 60:.1f} "
+            f"min; growth after warm-up {report.growth_after_warmup_mb:+.1f} MiB"
+        )
+        soak_png(report.samples, title, report.rss_warm_mb, args.png)
     if args.json:
-        print(json.dumps(dataclasses.asdict(report), indent=2))
+        print(to_json(report))
     else:
         _print_report(report, console, args.png)
     return 0

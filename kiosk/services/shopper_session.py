@@ -1,4 +1,9 @@
-"""What the suggestions panel shows for the faces in front of the kiosk.
+"""The shopper session: what the kiosk shows for the faces in front of it (no Qt).
+
+One object drives the shopper screen in every setting: the GUI (`kiosk run`), the self-test,
+`kiosk bench soak` and `kiosk bench gui` all feed it `FrameResult`s and read back
+`ScreenUpdate`s, so they measure the path the kiosk runs. It records visits, asks the
+suggestion service for a slate, and turns suggestions into plain `Card`s for the screen.
 
 The shopper nearest the screen (largest face) is the one served. Personalised content (their
 name, their own picks) needs a recognised face that also passed the liveness check, so a
@@ -14,11 +19,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from kiosk.core.gallery import Gallery
 from kiosk.core.types import FaceResult, FrameResult
-from kiosk.services.suggestions import ShopperView, Suggestion, SuggestionService
+from kiosk.services.suggestions import ShopperState, Suggestion, SuggestionService
 from kiosk.services.visits import VisitRecorder
-from kiosk.ui.controller import ScreenUpdate
-from kiosk.ui.shopper import Card
 
 GREETING_NOBODY = "Step closer for picks made for you"
 GREETING_GUEST = "Welcome!"
@@ -30,9 +34,28 @@ def price_text(cents: int, currency: str = "€") -> str:
     return f"{currency}{cents // 100}.{cents % 100:02d}"
 
 
+@dataclass(frozen=True, slots=True)
+class Card:
+    """One product card as the screen shows it (plain data; the GUI draws it)."""
+
+    sku: str
+    name: str
+    price_text: str
+    reason: str
+    image_path: str
+
+
+@dataclass(frozen=True, slots=True)
+class ScreenUpdate:
+    """New content for the suggestions panel."""
+
+    greeting: str
+    cards: tuple[Card, ...]
+
+
 @dataclass(slots=True)
-class KioskSession:
-    """Implements the controller's ShopperSession with the suggestion service and visits.
+class ShopperSession:
+    """The shopper screen's logic: visits, suggestions, greeting (call on one thread only).
 
     Attributes:
         suggestions: chooses and logs the products (writes to SQLite: GUI thread only).
@@ -54,6 +77,7 @@ class KioskSession:
     _last_face_s: float = -math.inf
     _greeting: str = ""
     _cards: tuple[Card, ...] = ()
+    _enrolled: frozenset[int] | None = None
 
     def on_result(self, result: FrameResult, now_s: float) -> ScreenUpdate | None:
         """Update visits; return new panel content when the slate or the greeting changes."""
@@ -80,6 +104,19 @@ class KioskSession:
         """A tap on "I'm interested": the strongest reward."""
         self.suggestions.record(sku, "tap")
 
+    def on_gallery(self, gallery: Gallery) -> None:
+        """A new gallery snapshot: whoever left it was forgotten, so drop what the session
+        holds about them (their learner state; a slate on screen for them)."""
+        now = frozenset(gallery.names)
+        for person_id in (self._enrolled or frozenset()) - now:
+            self.suggestions.forget(person_id)
+        self._enrolled = now
+
+    def close(self, now_s: float) -> None:
+        """The kiosk is closing: learn from the slate on screen, write open visits."""
+        self.suggestions.end_visit()
+        self.visits.close(now_s)
+
     def _personal_id(self, face: FaceResult) -> int | None:
         return face.identity.person_id if face.identity.known and face.live else None
 
@@ -97,19 +134,18 @@ class KioskSession:
             self._cards = tuple(self._card(s) for s in slate.suggestions)
         return ScreenUpdate(greeting, self._cards)
 
-    def _view(self, face: FaceResult, now_s: float) -> ShopperView:
+    def _view(self, face: FaceResult, now_s: float) -> ShopperState:
         score = self._valence_score(face)
         if score is not None:
             self._history.append((now_s, score))
         while self._history and now_s - self._history[0][0] > VALENCE_WINDOW_S:
             self._history.popleft()
         change = self._history[-1][1] - self._history[0][1] if len(self._history) > 1 else 0.0
-        masked = face.mask is not None and face.mask.top == "with_mask"
-        return ShopperView(
+        return ShopperState(
             person_id=self._personal_id(face),
             valence=face.valence,
             valence_change=max(-1.0, min(1.0, change)),
-            masked=masked,
+            masked=face.masked,
             hour=self.clock_hour(),
             visit_id=self.visits.visit_of(face.track_id),
         )

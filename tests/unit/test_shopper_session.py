@@ -1,4 +1,4 @@
-"""KioskSession: personal content only for live recognised faces; an empty room logs nothing."""
+"""ShopperSession: personal content only for live recognised faces; an empty room logs nothing."""
 
 from __future__ import annotations
 
@@ -17,11 +17,11 @@ from kiosk.core.types import (
     StageTimes,
 )
 from kiosk.paths import resource_root
+from kiosk.services.shopper_session import GREETING_GUEST, GREETING_NOBODY, ShopperSession
 from kiosk.services.suggestions import SuggestionService
 from kiosk.services.visits import VisitRecorder
 from kiosk.store.catalog import Catalog
 from kiosk.store.db import Store, utc_now
-from kiosk.ui.session import GREETING_GUEST, GREETING_NOBODY, KioskSession
 
 HAPPY = ClassScores(("happy", "neutral"), (0.9, 0.1))
 
@@ -38,7 +38,7 @@ EMPTY = FrameResult(0, 0.0, 640, 480, (), StageTimes())
 
 
 @pytest.fixture
-def session(tmp_path: Path) -> KioskSession:
+def session(tmp_path: Path) -> ShopperSession:
     store = Store(tmp_path / "k.db")
     assert Catalog(store).import_file(resource_root() / "catalog" / "demo_catalog.csv").ok
     now = utc_now()
@@ -46,16 +46,16 @@ def session(tmp_path: Path) -> KioskSession:
         {"id": 7, "display_name": "ann", "created_at": now, "updated_at": now}
     )
     service = SuggestionService(store, RecommendConfig(min_dwell_ms=1000), seed=1)
-    return KioskSession(
+    return ShopperSession(
         service, VisitRecorder(store), {"happy": 1.0}, resource_root(), lambda: 12.0
     )
 
 
-def impressions(session: KioskSession) -> list[dict[str, object]]:
+def impressions(session: ShopperSession) -> list[dict[str, object]]:
     return list(session.visits.store.db.query("SELECT person_id, sku FROM impressions"))
 
 
-def test_a_recognised_face_is_greeted_only_once_it_is_live(session: KioskSession) -> None:
+def test_a_recognised_face_is_greeted_only_once_it_is_live(session: ShopperSession) -> None:
     first = session.on_result(frame(known=True, live=False), 0.0)
     assert first is not None and first.greeting == GREETING_GUEST and len(first.cards) == 3
     assert all(row["person_id"] is None for row in impressions(session))  # nothing personal
@@ -64,7 +64,7 @@ def test_a_recognised_face_is_greeted_only_once_it_is_live(session: KioskSession
     assert session.on_result(frame(known=True, live=True), 0.2) is None  # nothing changed
 
 
-def test_nobody_in_front_keeps_the_cards_and_logs_nothing(session: KioskSession) -> None:
+def test_nobody_in_front_keeps_the_cards_and_logs_nothing(session: ShopperSession) -> None:
     shown = session.on_result(frame(known=False, live=False), 0.0)
     assert shown is not None
     session.visits.min_visit_s = 0.0  # the fake clock does not advance: keep this visit
@@ -77,7 +77,7 @@ def test_nobody_in_front_keeps_the_cards_and_logs_nothing(session: KioskSession)
     assert len(impressions(session)) == logged
 
 
-def test_a_tap_rewards_the_product_on_screen(session: KioskSession) -> None:
+def test_a_tap_rewards_the_product_on_screen(session: ShopperSession) -> None:
     shown = session.on_result(frame(known=False, live=False), 0.0)
     assert shown is not None
     session.on_interested(shown.cards[0].sku, 0.5)

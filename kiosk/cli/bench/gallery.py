@@ -3,20 +3,17 @@
 from __future__ import annotations
 
 import argparse
-import dataclasses
-import json
 
 from rich.console import Console
 from rich.table import Table
 
-from kiosk.cli.common import Subparsers, add_json, progress
-from kiosk.commands import gallery_bench
+from kiosk.cli.common import Subparsers, add_json, progress, to_json
+from kiosk.commands.bench.gallery import DEFAULT_PEOPLE, bench_gallery
 from kiosk.config import KioskConfig
-from kiosk.errors import InputError
 
 
 def register(verbs: Subparsers) -> None:
-    """Add `kiosk bench gallery` (under `kiosk bench`)."""
+    """Add `kiosk bench gallery`."""
     p = verbs.add_parser(
         "gallery",
         help="1:N search speed and memory for large galleries (synthetic templates)",
@@ -34,20 +31,14 @@ def register(verbs: Subparsers) -> None:
     p.add_argument("--templates", type=int, default=20, help="templates per person (default 20)")
     p.add_argument("--queries", type=int, default=100, help="queries per size (default 100)")
     add_json(p)
-    p.set_defaults(handler=_cmd_bench)
+    p.set_defaults(handler=_cmd_bench_gallery)
 
 
-def _cmd_bench(args: argparse.Namespace, config: KioskConfig, console: Console) -> int:
-    sizes = args.people or list(gallery_bench.DEFAULT_PEOPLE)
-    if min(sizes) < 1 or args.templates < 1 or args.queries < 1:
-        raise InputError("--people, --templates and --queries must be at least 1")
+def _cmd_bench_gallery(args: argparse.Namespace, config: KioskConfig, console: Console) -> int:
     with progress() as bar:
-        task = bar.add_task("benchmarking", total=len(sizes))
-        rows = gallery_bench.run_gallery_bench(
-            sizes, args.templates, args.queries, on_size=lambda _: bar.advance(task)
-        )
+        rows = bench_gallery(args.people or list(DEFAULT_PEOPLE), args.templates, args.queries, bar)
     if args.json:
-        print(json.dumps({"sizes": [dataclasses.asdict(r) for r in rows]}, indent=2))
+        print(to_json({"sizes": rows}))
         return 0
     table = Table("people", "templates", "p50 ms", "p95 ms", "matrix MiB", title="1:N search")
     for r in rows:

@@ -7,13 +7,15 @@ each query is one `Gallery.nearest` call, exactly what the pipeline does per emb
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 
 import numpy as np
 
+from kiosk.commands.progress import SILENT, Progress
 from kiosk.core.gallery import Gallery
+from kiosk.errors import InputError
 
 DEFAULT_PEOPLE = (1_000, 10_000, 100_000)
 
@@ -73,17 +75,22 @@ def bench_size(people: int, per_person: int, queries: int, dim: int = 128) -> Ga
     )
 
 
-def run_gallery_bench(
+def bench_gallery(
     people: Sequence[int],
     per_person: int = 20,
     queries: int = 100,
-    on_size: Callable[[GalleryBenchRow], None] | None = None,
+    progress: Progress = SILENT,
 ) -> tuple[GalleryBenchRow, ...]:
-    """Benchmark each gallery size in turn (each gallery is freed before the next)."""
+    """Benchmark each gallery size in turn (each gallery is freed before the next).
+
+    Raises:
+        InputError: a size, `per_person` or `queries` is below 1.
+    """
+    if not people or min(people) < 1 or per_person < 1 or queries < 1:
+        raise InputError("gallery sizes, templates per person and queries must be at least 1")
+    progress.start("benchmarking", len(people))
     rows = []
     for count in people:
-        row = bench_size(count, per_person, queries)
-        rows.append(row)
-        if on_size is not None:
-            on_size(row)
+        rows.append(bench_size(count, per_person, queries))
+        progress.advance()
     return tuple(rows)

@@ -1,0 +1,1 @@
+"""`kiosk bench ...`: benchmarks that print numbers and assert nothing, one module per verb."""
