@@ -45,8 +45,7 @@ def run_evaluate(config: KioskConfig, policies: Sequence[str] = POLICY_NAMES) ->
     Raises:
         InputError: there are no logged slates yet, or an unknown policy name.
     """
-    store = open_store(config.paths.data_dir)
-    try:
+    with open_store(config.paths.data_dir) as store:
         log = LearningLog(store)
         catalog = Catalog(store)
         items = tuple(Item(p.sku, p.category) for p in catalog.products())
@@ -54,8 +53,6 @@ def run_evaluate(config: KioskConfig, policies: Sequence[str] = POLICY_NAMES) ->
         rows = log.logged()
         slates = logged_slates(rows, candidates)
         blob = log.load_state("global")
-    finally:
-        store.close()
     if not slates:
         raise InputError("no logged suggestions to evaluate: run the kiosk first")
     model = LinUCB(alpha=config.recommend.alpha)

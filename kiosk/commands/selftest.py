@@ -189,23 +189,22 @@ def _check_suggestions(config: KioskConfig) -> _Outcome:
     path = demo_catalog()
     if not path.is_file():
         return _Outcome(False, f"the demo catalog {path} is missing")
-    with tempfile.TemporaryDirectory(prefix="kiosk-selftest-") as tmp:
-        store = Store(Path(tmp) / "selftest.db")
-        try:
-            report = Catalog(store).import_file(path)
-            if not report.ok:
-                return _Outcome(False, f"{path.name}: {report.errors[0]}")
-            service = SuggestionService(store, config.recommend, seed=0)
-            later_ms = config.recommend.min_dwell_ms + 1.0  # the first slate has had its time
-            slates = [
-                service.suggest(ShopperState(None, "positive"), now_ms=0.0).suggestions,
-                service.suggest(ShopperState(None, "negative"), now_ms=later_ms).suggestions,
-            ]
-            service.end_visit()
-        finally:
-            store.close()
+    with (
+        tempfile.TemporaryDirectory(prefix="kiosk-selftest-") as tmp,
+        Store(Path(tmp) / "selftest.db") as store,
+    ):
+        report = Catalog(store).import_file(path)
+        if not report.ok:
+            return _Outcome(False, f"{path.name}: {report.errors[0]}")
+        service = SuggestionService(store, config.recommend, seed=0)
+        later_ms = config.recommend.min_dwell_ms + 1.0  # the first slate has had its time
+        slates = [
+            service.suggest(ShopperState(None, "positive"), now_ms=0.0).suggestions,
+            service.suggest(ShopperState(None, "negative"), now_ms=later_ms).suggestions,
+        ]
+        service.end_visit()
     shown = [s for slate in slates for s in slate]
-    no_image = [s.sku for s in shown if s.image_path and not Path(s.image_path).is_file()]
+    no_image = [s.sku for s in shown if not (resource_root() / s.image_path).is_file()]
     ok = all(slates) and not no_image
     detail = f"{path.name}: {report.rows} products; suggested {', '.join(s.sku for s in shown)}"
     if no_image:

@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 
 import cv2
 import numpy as np
-import numpy.typing as npt
 
 from kiosk.config import EnrolmentConfig
 from kiosk.core.enrol_rules import GateResult, GateSettings, check_change, check_face
@@ -78,7 +77,7 @@ class EnrolResult:
 @dataclass(frozen=True, slots=True)
 class _Capture:
     descriptor: FloatArray
-    chip_rgb: npt.NDArray[np.uint8]
+    flip_descriptor: FloatArray | None  # of the mirrored chip, when settings.flip
     weight: float
     photo_jpeg: bytes | None
 
@@ -162,7 +161,10 @@ class EnrolmentSession:
         if verdict.ok:
             photo = _jpeg_face(image_bgr, box) if self.keep_photos else None
             weight = min(1.0, recognition_weight(quality, self._gates.min_face_px / 2))
-            self._captures.append(_Capture(descriptor, chip, weight, photo))
+            flipped = None
+            if self.settings.flip:  # here, on the caller's (worker) thread: save() runs no model
+                flipped = self.models.embedder.embed_chip(np.ascontiguousarray(chip[:, ::-1]))
+            self._captures.append(_Capture(descriptor, flipped, weight, photo))
         return self._feedback(verdict, box)
 
     def _faces(self, image_bgr: ImageBGR) -> list[tuple[FaceBox, FaceMesh]]:
@@ -177,16 +179,17 @@ class EnrolmentSession:
 
     def _templates(self) -> tuple[NewTemplate, ...]:
         out = [NewTemplate(c.descriptor, "camera", c.weight) for c in self._captures]
-        if self.settings.flip:
-            embed = self.models.embedder.embed_chip
-            out += [
-                NewTemplate(embed(np.ascontiguousarray(c.chip_rgb[:, ::-1])), "flip", c.weight)
-                for c in self._captures
-            ]
+        out += [
+            NewTemplate(c.flip_descriptor, "flip", c.weight)
+            for c in self._captures
+            if c.flip_descriptor is not None
+        ]
         return tuple(out)
 
     def save(self) -> EnrolResult:
         """Store the captures in one transaction and swap in the new gallery.
+
+        Runs no model (the store's thread may call it while a worker holds the models).
 
         Raises:
             InputError: nothing captured yet.

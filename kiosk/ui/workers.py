@@ -207,7 +207,52 @@ def _ended(ended: ReadEnded, name: str, got_any: bool) -> _StreamEnd:
     return _StreamEnd(got_any, f"camera error: {error}")
 
 
-class PipelineWorker(QThread):
+class SlotWorker(QThread):
+    """Takes the newest frame from a 1-slot buffer and handles it under the models lock.
+
+    Subclasses implement `handle`; a frame that raises is reported by `on_error` and skipped,
+    so one bad frame never stops the thread. `stop` ends the loop after the current frame.
+    """
+
+    def __init__(self, slot: LatestSlot[Frame], models_lock: threading.Lock) -> None:
+        super().__init__()
+        self._slot = slot
+        self._models_lock = models_lock
+        self._stop = threading.Event()
+
+    def stop(self) -> None:
+        """Ask the thread to finish after the current frame."""
+        self._stop.set()
+        self._slot.close()
+
+    def skip(self) -> bool:
+        """Whether to skip frames for now (never, unless a subclass says so)."""
+        return False
+
+    def handle(self, frame: Frame) -> bool:
+        """Handle one frame (the models lock is held); True ends the thread."""
+        raise NotImplementedError
+
+    def on_error(self, frame: Frame, error: Exception) -> None:
+        """A frame raised (already logged)."""
+
+    def run(self) -> None:
+        while not self._stop.is_set():
+            frame = self._slot.take(0.25)
+            if frame is None or self.skip():
+                continue
+            try:
+                with self._models_lock:
+                    finished = self.handle(frame)
+            except Exception as exc:  # one bad frame must not stop the worker
+                log.exception("%s failed on frame %d", type(self).__name__, frame.index)
+                self.on_error(frame, exc)
+                continue
+            if finished:
+                return
+
+
+class PipelineWorker(SlotWorker):
     """Analyses the newest frame in the slot and emits a `FramePacket` for each."""
 
     sig_packet = Signal(object)  # FramePacket
@@ -216,11 +261,8 @@ class PipelineWorker(QThread):
     def __init__(
         self, pipeline: Pipeline, slot: LatestSlot[Frame], models_lock: threading.Lock
     ) -> None:
-        super().__init__()
+        super().__init__(slot, models_lock)
         self.pipeline = pipeline
-        self._slot = slot
-        self._models_lock = models_lock
-        self._stop = threading.Event()
         self._paused = threading.Event()
 
     @property
@@ -235,33 +277,27 @@ class PipelineWorker(QThread):
         else:
             self._paused.clear()
 
-    def stop(self) -> None:
-        """Ask the thread to finish after the current frame."""
-        self._stop.set()
-        self._slot.close()
+    def skip(self) -> bool:
+        """Paused: frames are dropped unanalysed."""
+        return self._paused.is_set()
 
-    def run(self) -> None:
-        while not self._stop.is_set():
-            frame = self._slot.take(0.25)
-            if frame is None or self._paused.is_set():
-                continue
-            try:
-                with self._models_lock:
-                    result = self.pipeline.process(frame)
-            except Exception as exc:  # one bad frame must not stop the kiosk
-                log.exception("pipeline failed on frame %d", frame.index)
-                self.sig_error.emit(f"analysis failed on a frame: {exc}")
-                continue
-            self.sig_packet.emit(FramePacket(frame, result))
+    def handle(self, frame: Frame) -> bool:
+        """Analyse the frame and emit it with its result."""
+        self.sig_packet.emit(FramePacket(frame, self.pipeline.process(frame)))
+        return False
+
+    def on_error(self, frame: Frame, error: Exception) -> None:
+        """Tell the GUI (staff log) that a frame failed."""
+        self.sig_error.emit(f"analysis failed on a frame: {error}")
 
 
-class EnrolWorker(QThread):
+class EnrolWorker(SlotWorker):
     """Feeds camera frames to an enrolment session off the GUI thread until it is complete.
 
     `feed` runs the models, so it holds the same lock as the pipeline worker.
     """
 
-    sig_feedback = Signal(object, object)  # EnrolFeedback, Frame
+    sig_feedback = Signal(object, object)  # EnrolFeedback or the exception, Frame
 
     def __init__(
         self,
@@ -269,29 +305,15 @@ class EnrolWorker(QThread):
         slot: LatestSlot[Frame],
         models_lock: threading.Lock,
     ) -> None:
-        super().__init__()
+        super().__init__(slot, models_lock)
         self._feed = feed
-        self._slot = slot
-        self._models_lock = models_lock
-        self._stop = threading.Event()
 
-    def stop(self) -> None:
-        """Finish after the current frame."""
-        self._stop.set()
-        self._slot.close()
+    def handle(self, frame: Frame) -> bool:
+        """Feed the frame; the enrolment's feedback says when it is complete."""
+        feedback = self._feed(frame)
+        self.sig_feedback.emit(feedback, frame)
+        return bool(getattr(feedback, "done", False))
 
-    def run(self) -> None:
-        while not self._stop.is_set():
-            frame = self._slot.take(0.25)
-            if frame is None:
-                continue
-            try:
-                with self._models_lock:
-                    feedback = self._feed(frame)
-            except Exception as exc:  # a bad frame must not end the enrolment
-                log.exception("enrolment failed on frame %d", frame.index)
-                self.sig_feedback.emit(exc, frame)
-                continue
-            self.sig_feedback.emit(feedback, frame)
-            if getattr(feedback, "done", False):
-                return
+    def on_error(self, frame: Frame, error: Exception) -> None:
+        """A bad frame does not end the enrolment: show the error."""
+        self.sig_feedback.emit(error, frame)
