@@ -23,6 +23,7 @@ from kiosk.camera.sources import VideoFileSource
 from kiosk.commands.loaders import gallery_from_folder, load_models
 from kiosk.config import KioskConfig
 from kiosk.core.gallery import Gallery
+from kiosk.core.vocabulary import Valence
 from kiosk.errors import KioskError
 from kiosk.paths import demo_catalog, demo_clip, demo_people_dir, resource_root
 from kiosk.services.demo import scratch_kiosk
@@ -199,8 +200,8 @@ def _check_suggestions(config: KioskConfig) -> _Outcome:
         service = SuggestionService(store, config.recommend, seed=0)
         later_ms = config.recommend.min_dwell_ms + 1.0  # the first slate has had its time
         slates = [
-            service.suggest(ShopperState(None, "positive"), now_ms=0.0).suggestions,
-            service.suggest(ShopperState(None, "negative"), now_ms=later_ms).suggestions,
+            service.suggest(ShopperState(None, Valence.POSITIVE), now_ms=0.0).suggestions,
+            service.suggest(ShopperState(None, Valence.NEGATIVE), now_ms=later_ms).suggestions,
         ]
         service.end_visit()
     shown = [s for slate in slates for s in slate]

@@ -16,11 +16,23 @@ says so once (so the change is logged and shown).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 import numpy as np
 import numpy.typing as npt
 
-LIVE, DARK, LOST = "live", "dark", "lost"
+
+class CameraStatus(StrEnum):
+    """What the kiosk knows of its camera: the health rules decide live, dark and lost."""
+
+    STARTING = "starting"
+    LIVE = "live"
+    DARK = "dark"
+    LOST = "lost"
+    STOPPED = "stopped"
+
+
+LIVE, DARK, LOST = CameraStatus.LIVE, CameraStatus.DARK, CameraStatus.LOST
 DARK_DETAIL = "the picture is black: is the lens covered?"
 _BRIGHTNESS_STRIDE = 8  # every 8th pixel in each direction: plenty for a mean, ~1/64 the work
 
@@ -58,7 +70,7 @@ class HealthVerdict:
         changed: True when this observation changed the state or the picture size (report it).
     """
 
-    state: str
+    state: CameraStatus
     detail: str
     changed: bool
 
@@ -82,7 +94,7 @@ class CameraHealth:
         self._shape: tuple[int, ...] | None = None
 
     @property
-    def state(self) -> str:
+    def state(self) -> CameraStatus:
         """The current state."""
         return self._state
 

@@ -12,8 +12,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from kiosk.core.types import ClassScores
+from kiosk.core.vocabulary import Valence
 
-POSITIVE, NEUTRAL, NEGATIVE = "positive", "neutral", "negative"
+POSITIVE, NEUTRAL, NEGATIVE = Valence.POSITIVE, Valence.NEUTRAL, Valence.NEGATIVE
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,7 +36,7 @@ class ValenceRule:
             for label, p in zip(scores.labels, scores.probs, strict=True)
         )
 
-    def classify(self, scores: ClassScores) -> str:
+    def classify(self, scores: ClassScores) -> Valence:
         """ "positive", "neutral" or "negative"."""
         value = self.score(scores)
         if value >= self.threshold:

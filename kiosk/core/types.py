@@ -11,6 +11,8 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from kiosk.core.vocabulary import Valence
+
 FloatArray = npt.NDArray[np.float32]
 
 
@@ -194,7 +196,7 @@ class FaceResult:
     box: FaceBox
     identity: Identity
     emotion: ClassScores | None
-    valence: str | None
+    valence: Valence | None
     mask: ClassScores | None
     quality: Quality | None
     mesh: FaceMesh | None

@@ -16,8 +16,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
-VALENCES = ("positive", "neutral", "negative")
-VALENCE_SCORE = {"positive": 1.0, "neutral": 0.0, "negative": -1.0}
+from kiosk.core.vocabulary import Valence
+
+VALENCES = tuple(Valence)
+VALENCE_SCORE = {Valence.POSITIVE: 1.0, Valence.NEUTRAL: 0.0, Valence.NEGATIVE: -1.0}
 BASE_FEATURES = (
     "bias",
     "valence_positive",
@@ -34,7 +36,7 @@ FEATURES = BASE_FEATURES + ARM_FEATURES
 DIM = len(FEATURES)
 
 
-def valence_change(previous: str | None, current: str | None) -> float:
+def valence_change(previous: Valence | None, current: Valence | None) -> float:
     """Change of valence score (positive 1, neutral 0, negative -1), halved into [-1, 1]."""
     if previous is None or current is None:
         return 0.0
@@ -133,7 +135,7 @@ class Shopper:
     """
 
     known: bool
-    valence: str | None
+    valence: Valence | None
     valence_change: float
     masked: bool
     hour: float

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from kiosk.core.vocabulary import PolicyName
 from kiosk.recommend.context import Context
 from kiosk.recommend.linucb import LinUCB
 
@@ -234,7 +235,7 @@ class LinUCBPolicy(Policy):
         self.model.update(item.category, context.vector(item.category), reward)
 
 
-POLICY_NAMES = ("random", "popularity", "rules", "bandit")
+POLICY_NAMES = tuple(str(p) for p in PolicyName)
 
 
 def make_policy(name: str, model: LinUCB | None = None, epsilon: float = DEFAULT_EPSILON) -> Policy:

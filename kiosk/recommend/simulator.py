@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
+from kiosk.core.vocabulary import Valence
 from kiosk.recommend.context import (
     Context,
     PersonalState,
@@ -147,7 +148,7 @@ def make_world(config: SimConfig) -> _World:
 @dataclass(slots=True)
 class _Visit:
     shopper: int = 0
-    valence: str = "neutral"
+    valence: Valence = Valence.NEUTRAL
     change: float = 0.0
     hour: float = 12.0
     masked: bool = False
@@ -176,7 +177,7 @@ def tap_probability(
 
 
 def _start_visit(world: _World, shopper: int, rng: np.random.Generator) -> _Visit:
-    valence = str(rng.choice(("negative", "neutral", "positive"), p=(0.35, 0.35, 0.3)))
+    valence = Valence(rng.choice(("negative", "neutral", "positive"), p=(0.35, 0.35, 0.3)))
     hour = float(np.clip(rng.normal(world.hour_mean[shopper], 2.0), 7.0, 22.0))
     masked = bool(rng.random() < world.mask_prob[shopper])
     return _Visit(shopper, valence, 0.0, hour, masked)
@@ -243,7 +244,7 @@ class _Runner:
         rewards = tuple(self.react(context, state, shown, p_tap, draws) for shown in slate.items)
         truth = {self.world.items[j].sku: float(expected[j]) for j in eligible}
         regret = best - float(sum(expected[self.index[s.sku]] for s in slate.items))
-        after = "positive" if max(rewards, default=0.0) >= 1.0 else self.visit.valence
+        after = Valence.POSITIVE if max(rewards, default=0.0) >= 1.0 else self.visit.valence
         self.visit.change = valence_change(self.visit.valence, after)
         self.visit.valence = after
         self.visit.skus.update(s.sku for s in slate.items)

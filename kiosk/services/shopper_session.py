@@ -21,6 +21,7 @@ from pathlib import Path
 
 from kiosk.core.gallery import Gallery
 from kiosk.core.types import FaceResult, FrameResult
+from kiosk.core.vocabulary import RewardKind
 from kiosk.services.suggestions import ShopperState, Suggestion, SuggestionService
 from kiosk.services.visits import VisitRecorder
 
@@ -102,7 +103,7 @@ class ShopperSession:
 
     def on_interested(self, sku: str, now_s: float) -> None:
         """A tap on "I'm interested": the strongest reward."""
-        self.suggestions.record(sku, "tap")
+        self.suggestions.record(sku, RewardKind.TAP)
 
     def on_gallery(self, gallery: Gallery) -> None:
         """A new gallery snapshot: whoever left it was forgotten, so drop what the session

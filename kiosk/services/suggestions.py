@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from kiosk.config import RecommendConfig
+from kiosk.core.vocabulary import EXPLICIT_REWARDS, PolicyName, RewardKind, Valence
 from kiosk.errors import InputError
 from kiosk.recommend.context import (
     FEATURES,
@@ -36,7 +37,7 @@ from kiosk.store.learning import ImpressionRecord, LearningLog
 
 log = logging.getLogger(__name__)
 
-REWARD_VALUES = {"tap": 1.0, "scan": 1.0, "purchase": 1.0}
+REWARD_VALUES = {kind: 1.0 for kind in EXPLICIT_REWARDS}
 GLOBAL_SCOPE = "global"
 
 
@@ -54,7 +55,7 @@ class ShopperState:
     """
 
     person_id: int | None
-    valence: str | None
+    valence: Valence | None
     valence_change: float = 0.0
     masked: bool = False
     hour: float = 12.0
@@ -92,7 +93,7 @@ class _OnScreen:
     suggestions: tuple[Suggestion, ...]
     person_id: int | None
     shown_at_ms: float
-    valence_at_show: str | None
+    valence_at_show: Valence | None
     explicit: dict[int, float] = field(default_factory=dict)
     credited: bool = False
 
@@ -158,7 +159,7 @@ class SuggestionService:
             self._shown_cats.clear()
         return self._show(view, now_ms)
 
-    def record(self, sku: str, kind: str) -> None:
+    def record(self, sku: str, kind: RewardKind) -> None:
         """A shopper's explicit action on a product on screen: "tap", "scan" or "purchase".
 
         Raises:
@@ -193,7 +194,7 @@ class SuggestionService:
             self._screen = None
             self.end_visit()
 
-    def _credit_valence(self, valence: str | None) -> None:
+    def _credit_valence(self, valence: Valence | None) -> None:
         screen = self._screen
         if screen is None or valence is None or screen.credited:
             return
@@ -203,7 +204,9 @@ class SuggestionService:
         if VALENCE_SCORE[valence] > VALENCE_SCORE[screen.valence_at_show]:
             screen.credited = True
             for item in screen.suggestions:
-                self._log.add_reward(item.impression_id, "valence", self._config.valence_credit)
+                self._log.add_reward(
+                    item.impression_id, RewardKind.VALENCE, self._config.valence_credit
+                )
 
     def _show(self, view: ShopperState, now_ms: float) -> SuggestionSet:
         products = {p.sku: p for p in self._catalog.products()}
@@ -293,8 +296,8 @@ class SuggestionService:
             if personal is not None:
                 personal.update(item.category, item.sku, reward)
         with self._store.atomic():
-            if self._policy.name == "bandit":
-                self._log.save_state(GLOBAL_SCOPE, "bandit", self._model.to_bytes(), None)
+            if self._policy.name == PolicyName.BANDIT:
+                self._log.save_state(GLOBAL_SCOPE, PolicyName.BANDIT, self._model.to_bytes(), None)
             if personal is not None and screen.person_id is not None:
                 scope = f"person:{screen.person_id}"
                 self._log.save_state(scope, "personal", personal.to_bytes(), screen.person_id)

@@ -12,9 +12,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from kiosk.core.vocabulary import EXPLICIT_REWARDS, RewardKind
 from kiosk.store.db import Store, utc_now
 
-EXPLICIT_KINDS = ("tap", "scan", "purchase")
+EXPLICIT_KINDS = tuple(str(k) for k in EXPLICIT_REWARDS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +84,7 @@ class LearningLog:
                 ids.append(int(table.last_rowid or 0))
         return tuple(ids)
 
-    def add_reward(self, impression_id: int, kind: str, value: float) -> None:
+    def add_reward(self, impression_id: int, kind: RewardKind, value: float) -> None:
         """Append a reward ("tap", "scan", "purchase" or "valence") to an impression."""
         with self._store.atomic() as db:
             db.table("rewards").insert(

@@ -17,9 +17,9 @@ from PySide6.QtCore import QThread, Signal
 
 from kiosk.camera.reader import ReadEnded, ThreadedReader
 from kiosk.camera.sources import FrameSource
-from kiosk.core import camera_health
 from kiosk.core.camera_health import (
     CameraHealth,
+    CameraStatus,
     HealthSettings,
     HealthVerdict,
     mean_brightness,
@@ -31,8 +31,8 @@ from kiosk.vision.pipeline import Pipeline
 
 log = logging.getLogger(__name__)
 
-STARTING, STOPPED = "starting", "stopped"
-LIVE, DARK, LOST = camera_health.LIVE, camera_health.DARK, camera_health.LOST  # health decides
+STARTING, STOPPED = CameraStatus.STARTING, CameraStatus.STOPPED
+LIVE, DARK, LOST = CameraStatus.LIVE, CameraStatus.DARK, CameraStatus.LOST  # health decides
 _WAIT_TICK_S = 0.1  # how often the camera thread, waiting for a frame, checks stop and stall
 _READER_JOIN_S = 0.5  # how long a finished stream waits for its reader thread to exit
 
@@ -56,7 +56,7 @@ class CameraState:
         retry_in_s: seconds until the next attempt (lost only).
     """
 
-    state: str
+    state: CameraStatus
     detail: str
     retry_in_s: float = 0.0
 

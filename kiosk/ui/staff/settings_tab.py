@@ -18,10 +18,11 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.config import KioskConfig, load_config, write_setting
+from kiosk.core.vocabulary import PolicyName
 from kiosk.errors import ConfigError
 from kiosk.ui.widgets import button, label
 
-POLICIES = ("bandit", "rules", "popularity", "random")
+POLICIES = tuple(str(p) for p in reversed(PolicyName))  # the learner first
 
 
 class SettingsTab(QWidget):
