@@ -44,3 +44,15 @@ def vision_models(manifest: Manifest) -> Iterator[VisionModels]:
     models = load_vision_models(manifest, threads=1)
     yield models
     models.close()
+
+
+MODEL_FIXTURES = frozenset({"vision_models", "demo_gallery"})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test that uses the real models carries the `models` marker, so
+    `pytest -m "not models"` is the fast run (tests that load models through the CLI mark
+    themselves)."""
+    for item in items:
+        if MODEL_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.models)

@@ -95,7 +95,7 @@ def gate_settings(config: EnrolmentConfig) -> GateSettings:
 
 
 @dataclass(slots=True)
-class EnrolmentSession:
+class Enrolment:
     """One shopper's enrolment, from consent to save. Not shared between threads.
 
     Attributes:

@@ -21,7 +21,7 @@ from kiosk.store.db import Store
 @dataclass(slots=True)
 class _Open:
     visit_id: int
-    started: datetime
+    started_s: float  # on the caller's clock (`now_s`), like last_seen_s
     last_seen_s: float
     person_id: int | None = None
 
@@ -33,7 +33,8 @@ class VisitRecorder:
     Attributes:
         store: the kiosk's database.
         end_after_s: a track unseen this long has left.
-        min_visit_s: shorter visits (passers-by, false detections) are not recorded.
+        min_visit_s: visits whose face was seen for less (passers-by, false detections) are
+            not recorded; measured on the `now_s` clock of `on_result`, like `end_after_s`.
         clock: wall-clock time for the rows (injectable for tests).
     """
 
@@ -49,8 +50,7 @@ class VisitRecorder:
         for face in result.faces:
             visit = self._open.get(face.track_id)
             if visit is None:
-                started = self.clock()
-                visit = _Open(start_visit(self.store, started), started, now_s)
+                visit = _Open(start_visit(self.store, self.clock()), now_s, now_s)
                 self._open[face.track_id] = visit
             visit.last_seen_s = now_s
             if face.identity.person_id is not None:
@@ -72,7 +72,7 @@ class VisitRecorder:
     def _write(self, visits: list[_Open], now_s: float) -> None:
         ended_at = self.clock()
         for visit in visits:
-            if (ended_at - visit.started).total_seconds() >= self.min_visit_s:
+            if visit.last_seen_s - visit.started_s >= self.min_visit_s:
                 end_visit(self.store, visit.visit_id, visit.person_id, ended_at)
                 self.written += 1
             else:

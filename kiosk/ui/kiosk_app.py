@@ -19,7 +19,7 @@ from kiosk.config import KioskConfig, write_setting
 from kiosk.core.pin import PinGuard
 from kiosk.errors import KioskError
 from kiosk.services.demo import open_shopper_session, prepare_demo_data
-from kiosk.services.enrolment import EnrolmentSession
+from kiosk.services.enrolment import Enrolment
 from kiosk.store.backup import backup_if_due
 from kiosk.store.bundle import EmbeddingInfo
 from kiosk.store.catalog import Catalog
@@ -113,8 +113,8 @@ class KioskApp:
 
     def _new_enrolment(
         self, name: str, consent: Consent, keep_photos: bool, person_id: int | None
-    ) -> EnrolmentSession:
-        return EnrolmentSession(
+    ) -> Enrolment:
+        return Enrolment(
             self.people,
             self.models,
             self.config.enrolment,

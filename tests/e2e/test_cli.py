@@ -12,6 +12,7 @@ from kiosk.cli import main
 
 REPO = Path(__file__).resolve().parents[2]
 SCHEMA = json.loads((REPO / "kiosk" / "schemas" / "frame_result.schema.json").read_text())
+pytestmark = pytest.mark.models  # doctor and analyze load the real models
 
 
 @pytest.fixture(autouse=True)

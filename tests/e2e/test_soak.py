@@ -13,7 +13,7 @@ import pytest
 
 from kiosk.cli import main
 from kiosk.commands import loaders
-from kiosk.commands.bench.soak import run_soak
+from kiosk.commands.bench.soak import SoakSample, run_soak
 from kiosk.config import load_config
 from kiosk.vision.models import VisionModels
 
@@ -29,7 +29,7 @@ def test_a_short_soak_runs_the_pipeline_and_the_suggestions(
 ) -> None:
     config = load_config(None, {"KIOSK_PATHS_DATA_DIR": str(tmp_path)})
     gallery = loaders.gallery_from_folder(vision_models, REPO / "assets" / "demo" / "people")
-    samples = []
+    samples: list[SoakSample] = []
 
     report = run_soak(
         config,

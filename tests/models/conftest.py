@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import cv2
+import numpy as np
 
 from kiosk.vision.runtime import ImageBGR
 
@@ -25,4 +26,4 @@ SINGLE_FACE_PHOTOS = (
 def read_image(path: Path) -> ImageBGR:
     image = cv2.imread(str(path), cv2.IMREAD_COLOR)
     assert image is not None, f"fixture {path} did not decode"
-    return image
+    return np.asarray(image, dtype=np.uint8)

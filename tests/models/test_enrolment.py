@@ -19,10 +19,11 @@ import pytest
 from kiosk.camera.sources import VideoFileSource
 from kiosk.config import EnrolmentConfig, PathsConfig
 from kiosk.core.gallery import Gallery
-from kiosk.services.enrolment import EnrolmentSession
+from kiosk.services.enrolment import Enrolment
 from kiosk.services.people_import import import_annotations, import_folder, read_annotations
 from kiosk.store.people import Consent, PeopleStore, open_people
 from kiosk.vision.models import VisionModels
+from kiosk.vision.runtime import ImageBGR
 from kiosk.vision.still import largest_face
 from tests.models.conftest import read_image
 
@@ -40,12 +41,13 @@ def people(tmp_path: Path) -> Iterator[PeopleStore]:
     store.close()
 
 
-def moved(image: np.ndarray, dx: float, dy: float, scale: float) -> np.ndarray:
+def moved(image: ImageBGR, dx: float, dy: float, scale: float) -> ImageBGR:
     h, w = image.shape[:2]
-    matrix = np.float32(
-        [[scale, 0, dx + (1 - scale) * w / 2], [0, scale, dy + (1 - scale) * h / 2]]
+    matrix = np.array(
+        [[scale, 0, dx + (1 - scale) * w / 2], [0, scale, dy + (1 - scale) * h / 2]], np.float32
     )
-    return cv2.warpAffine(image, matrix, (w, h), borderMode=cv2.BORDER_REPLICATE)
+    warped = cv2.warpAffine(image, matrix, (w, h), borderMode=cv2.BORDER_REPLICATE)
+    return np.asarray(warped, dtype=np.uint8)
 
 
 def frames(faces_dir: Path) -> Iterator[np.ndarray]:
@@ -61,7 +63,7 @@ def test_enrolment_keeps_distinct_good_captures_and_saves_once(
     people: PeopleStore, vision_models: VisionModels, faces_dir: Path
 ) -> None:
     swapped: list[Gallery] = []
-    session = EnrolmentSession(
+    session = Enrolment(
         people,
         vision_models,
         EnrolmentConfig(captures=6, flip=True),
@@ -93,11 +95,11 @@ def test_re_enrolment_adds_captures_to_the_same_person(
     people: PeopleStore, vision_models: VisionModels, faces_dir: Path
 ) -> None:
     settings = EnrolmentConfig(captures=2)
-    first = EnrolmentSession(people, vision_models, settings, CONSENT, name="Barack")
+    first = Enrolment(people, vision_models, settings, CONSENT, name="Barack")
     for frame in list(frames(faces_dir))[:4]:
         first.feed(frame)
     person = first.save().person_id
-    again = EnrolmentSession(people, vision_models, settings, CONSENT, person_id=person)
+    again = Enrolment(people, vision_models, settings, CONSENT, person_id=person)
     for frame in list(frames(faces_dir))[4:8]:
         again.feed(frame)
     result = again.save()
@@ -111,9 +113,7 @@ def test_a_frozen_camera_frame_is_captured_once(
 ) -> None:
     # The clip pans slowly over each still, so consecutive frames differ (embedding change
     # 0.05-0.12); a camera that delivers the same frame again must not add a capture.
-    session = EnrolmentSession(
-        people, vision_models, EnrolmentConfig(captures=20), CONSENT, name="Barack"
-    )
+    session = Enrolment(people, vision_models, EnrolmentConfig(captures=20), CONSENT, name="Barack")
     reasons = []
     with VideoFileSource(CLIP) as source:
         for frame in source.frames():
@@ -129,11 +129,13 @@ def test_a_frozen_camera_frame_is_captured_once(
 def test_gates_on_real_frames(
     people: PeopleStore, vision_models: VisionModels, faces_dir: Path
 ) -> None:
-    session = EnrolmentSession(people, vision_models, EnrolmentConfig(), CONSENT, name="X")
+    session = Enrolment(people, vision_models, EnrolmentConfig(), CONSENT, name="X")
     together = read_image(faces_dir / "together" / "obama_and_biden_1.jpg")
     obama = read_image(faces_dir / "obama" / "obama_1.jpg")
-    small = cv2.resize(obama, None, fx=0.2, fy=0.2, interpolation=cv2.INTER_AREA)
-    blurred = cv2.GaussianBlur(obama, (0, 0), 12)
+    small = np.asarray(
+        cv2.resize(obama, None, fx=0.2, fy=0.2, interpolation=cv2.INTER_AREA), dtype=np.uint8
+    )
+    blurred = np.asarray(cv2.GaussianBlur(obama, (0, 0), 12), dtype=np.uint8)
     feedback = [session.feed(image) for image in (together, np.zeros_like(obama), small, blurred)]
     assert [(f.reason, f.message) for f in feedback] == [
         ("many_faces", "only one person please"),
@@ -176,7 +178,7 @@ def test_annotation_import_takes_the_face_in_the_box(
     boxes = sorted(vision_models.detector.detect(image), key=lambda b: b.xyxy[0])
     biden_ref = largest_face(vision_models, read_image(faces_dir / "biden" / "biden_1.jpg"))
     assert len(boxes) == 2 and biden_ref is not None
-    entries = []
+    entries: list[dict[str, object]] = []
     for box in boxes:  # annotate both faces with loose boxes, labels from the nearest reference
         x1, y1, x2, y2 = box.xyxy
         w, h = (x2 - x1) * 1.15, (y2 - y1) * 1.2

@@ -252,7 +252,7 @@ def test_the_view_draws_frames_of_two_sizes(qtbot: QtBot) -> None:
     view.resize(400, 300)
     clip_frame = _clip_frames(41)[40]
     for size in [(640, 480), (320, 240), (1280, 720), (640, 480)]:
-        resized = cv2.resize(clip_frame.image_bgr, size)
+        resized = np.asarray(cv2.resize(clip_frame.image_bgr, size), dtype=np.uint8)
         view.show_frame(to_qimage(resized), _empty_result(size))
         assert not view.grab().isNull()
     assert view.frames_shown == 4
@@ -280,7 +280,7 @@ def test_the_pipeline_takes_frames_of_two_sizes_alternately(
     both identify the person, and the tracks of a size that stopped coming expire."""
     pipeline = Pipeline(vision_models, demo_gallery, config.pipeline)
     big = _clip_frames(41)[40].image_bgr  # Obama, 640x480
-    small = np.ascontiguousarray(cv2.resize(big, (320, 240)))
+    small = np.ascontiguousarray(cv2.resize(big, (320, 240)), dtype=np.uint8)
     step_ms = 33.3
     results = [pipeline.process(Frame(small if i % 2 else big, i * step_ms, i)) for i in range(30)]
     for i, result in enumerate(results):

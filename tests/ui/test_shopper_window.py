@@ -126,7 +126,7 @@ def test_kiosk_mode_ignores_escape_and_close(qtbot: QtBot, kiosk_mode: bool) -> 
     window = KioskWindow(ShopperScreen(), kiosk_mode=kiosk_mode)
     qtbot.addWidget(window)
     window.show()
-    qtbot.keyClick(window, Qt.Key.Key_Escape)
+    qtbot.keyClick(window, Qt.Key.Key_Escape)  # type: ignore[no-untyped-call]
     window.close()
     assert window.isVisible() == kiosk_mode
     window.allow_close()
@@ -144,7 +144,7 @@ def test_staff_shortcut_requests_staff_mode(qtbot: QtBot) -> None:
     window.show()
     qtbot.waitExposed(window)
     with qtbot.waitSignal(window.sig_staff_requested, timeout=2000):
-        qtbot.keyClick(
+        qtbot.keyClick(  # type: ignore[no-untyped-call]
             window,
             Qt.Key.Key_S,
             Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,

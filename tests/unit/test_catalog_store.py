@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.cli import main
+from kiosk.core.vocabulary import RewardKind
 from kiosk.errors import InputError
 from kiosk.paths import demo_catalog
 from kiosk.store.catalog import Catalog
@@ -146,8 +147,8 @@ def test_impressions_rewards_popularity_and_state(store: Store, tmp_path: Path) 
     assert Catalog(store).import_file(write(tmp_path, "c.csv", HEADER + "A,Crisps,snacks,1,,\n")).ok
     log = LearningLog(store)
     (first,) = log.log_impressions([ImpressionRecord("A", 0, "rules", 0.5, "{}")])
-    log.add_reward(first, "tap", 1.0)
-    log.add_reward(first, "valence", 0.1)
+    log.add_reward(first, RewardKind.TAP, 1.0)
+    log.add_reward(first, RewardKind.VALENCE, 0.1)
     assert log.popularity() == {"A": 1.0}
     (row,) = log.logged()
     assert (row.explicit_reward, row.valence_reward, row.propensity) == (1.0, 0.1, 0.5)

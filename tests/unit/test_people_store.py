@@ -223,23 +223,27 @@ def test_upgrading_a_v1_database_keeps_people_and_children_and_burns_old_ids(
     id the audit log already saw."""
     import sqlite3
 
+    import sqlite_utils
+
     from kiosk.store import db as db_module
 
     path = tmp_path / "kiosk.db"
     conn = sqlite3.connect(path)
-    sqlite_db = db_module.sqlite_utils.Database(conn)
+    sqlite_db = sqlite_utils.Database(conn)
     sqlite_db.execute(
         "CREATE TABLE schema_version (version INTEGER PRIMARY KEY, description TEXT NOT NULL, "
         "applied_at TEXT NOT NULL)"
     )
     db_module._v1_people(sqlite_db)
     db_module._v1_catalog(sqlite_db)
-    sqlite_db["schema_version"].insert({"version": 1, "description": "v1", "applied_at": "x"})
+    sqlite_db.table("schema_version").insert({"version": 1, "description": "v1", "applied_at": "x"})
     now = "2030-01-01T00:00:00+00:00"
     person = {"display_name": "Old Timer", "created_at": now, "updated_at": now}
-    sqlite_db["people"].insert({"id": 2} | person)
-    sqlite_db["visits"].insert({"person_id": 2, "started_at": now, "ended_at": now})
-    sqlite_db["audit"].insert({"at": now, "staff": "s", "action": "forget", "detail": "person 9"})
+    sqlite_db.table("people").insert({"id": 2} | person)
+    sqlite_db.table("visits").insert({"person_id": 2, "started_at": now, "ended_at": now})
+    sqlite_db.table("audit").insert(
+        {"at": now, "staff": "s", "action": "forget", "detail": "person 9"}
+    )
     conn.commit()
     conn.close()
 

@@ -8,6 +8,7 @@ from collections import Counter
 import numpy as np
 import pytest
 
+from kiosk.core.vocabulary import Valence
 from kiosk.recommend.context import Shopper, build_context
 from kiosk.recommend.linucb import LinUCB
 from kiosk.recommend.policies import POLICY_NAMES, Candidates, Item, make_policy
@@ -19,7 +20,7 @@ POPULARITY = {"drinks-1": 5.0, "books-0": 2.0, "toys-2": 1.0}
 
 def trained_model() -> LinUCB:
     model = LinUCB(alpha=0.5)
-    context = build_context(Shopper(True, "negative", -0.5, False, 9.0), CATS)
+    context = build_context(Shopper(True, Valence.NEGATIVE, -0.5, False, 9.0), CATS)
     rng = np.random.default_rng(1)
     for _ in range(30):
         for c in CATS:
@@ -32,7 +33,7 @@ def test_logged_propensity_matches_empirical_frequency(name: str) -> None:
     policy = make_policy(name, trained_model(), epsilon=0.2)
     shopper = Shopper(
         known=True,
-        valence="negative",
+        valence=Valence.NEGATIVE,
         valence_change=-0.5,
         masked=False,
         hour=9.0,

@@ -19,10 +19,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kiosk.camera.sources import read_image
-from kiosk.config import ConfigError, load_config
+from kiosk.config import load_config
 from kiosk.core.annotations import FORMATS, parse
 from kiosk.core.catalog_rows import parse_csv, parse_json, parse_price, validate_rows
-from kiosk.errors import InputError
+from kiosk.errors import ConfigError, InputError
 
 REPO = Path(__file__).resolve().parents[2]
 FIXTURES = sorted((REPO / "tests" / "fixtures" / "faces").rglob("*.*g"))

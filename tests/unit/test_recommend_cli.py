@@ -7,6 +7,7 @@ import pytest
 
 from kiosk.cli import main
 from kiosk.config import RecommendConfig
+from kiosk.core.vocabulary import RewardKind, Valence
 from kiosk.services.suggestions import ShopperState, SuggestionService
 from kiosk.store.db import open_store
 
@@ -27,9 +28,10 @@ def test_evaluate_needs_logs_then_estimates_every_policy(
     try:
         svc = SuggestionService(store, RecommendConfig(policy="rules", min_dwell_ms=0), seed=3)
         for step in range(60):
-            shown = svc.suggest(ShopperState(None, ("negative", "positive")[step % 2]), step)
+            valence = (Valence.NEGATIVE, Valence.POSITIVE)[step % 2]
+            shown = svc.suggest(ShopperState(None, valence), step)
             if step % 3 == 0:
-                svc.record(shown.suggestions[0].sku, "tap")
+                svc.record(shown.suggestions[0].sku, RewardKind.TAP)
         svc.end_visit()
     finally:
         store.close()

@@ -16,6 +16,7 @@ from kiosk.core.types import (
     Identity,
     StageTimes,
 )
+from kiosk.core.vocabulary import Valence
 from kiosk.paths import resource_root
 from kiosk.services.shopper_session import GREETING_GUEST, GREETING_NOBODY, ShopperSession
 from kiosk.services.suggestions import SuggestionService
@@ -28,9 +29,8 @@ HAPPY = ClassScores(("happy", "neutral"), (0.9, 0.1))
 
 def frame(*, known: bool, live: bool) -> FrameResult:
     identity = Identity(7, "ann", 0.3, 3) if known else UNKNOWN
-    face = FaceResult(
-        1, FaceBox((10, 10, 110, 110), 0.9), identity, HAPPY, "positive", None, None, None, live
-    )
+    box = FaceBox((10, 10, 110, 110), 0.9)
+    face = FaceResult(1, box, identity, HAPPY, Valence.POSITIVE, None, None, None, live)
     return FrameResult(0, 0.0, 640, 480, (face,), StageTimes())
 
 
@@ -67,7 +67,7 @@ def test_a_recognised_face_is_greeted_only_once_it_is_live(session: ShopperSessi
 def test_nobody_in_front_keeps_the_cards_and_logs_nothing(session: ShopperSession) -> None:
     shown = session.on_result(frame(known=False, live=False), 0.0)
     assert shown is not None
-    session.visits.min_visit_s = 0.0  # the fake clock does not advance: keep this visit
+    session.visits.min_visit_s = 0.0  # one frame of a face: keep this visit anyway
     logged = len(impressions(session))
     assert logged == 3
     for t in range(1, 60):  # a minute of an empty room

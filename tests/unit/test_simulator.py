@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from kiosk.charts.recommend import learning_curves_png
+from kiosk.core.vocabulary import Valence
 from kiosk.recommend.simulator import (
     SimConfig,
     SimReport,
@@ -52,10 +53,10 @@ def test_regret_is_never_negative(default_report: SimReport) -> None:
 
 def test_hidden_tastes_shape_tap_probabilities() -> None:
     world = make_world(SimConfig(shoppers=5, steps=10))
-    sad = tap_probability(world, 0, _Visit(valence="negative"), frozenset())
+    sad = tap_probability(world, 0, _Visit(valence=Valence.NEGATIVE), frozenset())
     assert sad.shape == (len(world.items),)
     assert np.all((sad > 0) & (sad < 1))
-    tired = tap_probability(world, 0, _Visit(valence="negative"), frozenset({"wellness"}))
+    tired = tap_probability(world, 0, _Visit(valence=Valence.NEGATIVE), frozenset({"wellness"}))
     wellness = [j for j, item in enumerate(world.items) if item.category == "wellness"]
     assert np.all(tired[wellness] < sad[wellness])
 

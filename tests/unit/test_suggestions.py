@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.config import RecommendConfig
+from kiosk.core.vocabulary import RewardKind, Valence
 from kiosk.errors import InputError
 from kiosk.services.suggestions import ShopperState, SuggestionService
 from kiosk.store.catalog import Catalog
@@ -50,13 +51,13 @@ def add_person(store: Store, categories: list[str]) -> int:
 
 
 def service(store: Store, policy: str = "bandit", **kw: float) -> SuggestionService:
-    config = RecommendConfig(policy=policy, k=3, min_dwell_ms=1000, **kw)  # type: ignore[arg-type]
+    config = RecommendConfig(policy=policy, k=3, min_dwell_ms=1000, **kw)
     return SuggestionService(store, config, seed=0)
 
 
 def test_slate_dwells_then_changes_and_does_not_repeat_within_a_visit(store: Store) -> None:
     svc = service(store)
-    view = ShopperState(person_id=None, valence="neutral", hour=10.0)
+    view = ShopperState(person_id=None, valence=Valence.NEUTRAL, hour=10.0)
     first = svc.suggest(view, now_ms=0.0)
     assert first.changed and len(first.suggestions) == 3
     for t in (16.0, 500.0, 999.0):  # every frame within the dwell: the same slate
@@ -70,15 +71,15 @@ def test_slate_dwells_then_changes_and_does_not_repeat_within_a_visit(store: Sto
 
 def test_a_new_visit_replaces_the_slate_at_once(store: Store) -> None:
     svc = service(store)
-    svc.suggest(ShopperState(None, "neutral", visit_id=None), 0.0)
+    svc.suggest(ShopperState(None, Valence.NEUTRAL, visit_id=None), 0.0)
     svc.end_visit()
-    assert svc.suggest(ShopperState(None, "neutral"), 10.0).changed
+    assert svc.suggest(ShopperState(None, Valence.NEUTRAL), 10.0).changed
 
 
 def test_every_impression_is_logged_with_policy_propensity_and_safe_context(store: Store) -> None:
     person = add_person(store, ["books"])
     svc = service(store, "rules")
-    shown = svc.suggest(ShopperState(person, "negative", -0.5, True, 20.0), 0.0)
+    shown = svc.suggest(ShopperState(person, Valence.NEGATIVE, -0.5, True, 20.0), 0.0)
     rows = list(store.db.query("SELECT * FROM impressions ORDER BY position"))
     assert [r["sku"] for r in rows] == [s.sku for s in shown.suggestions]
     for row, suggestion in zip(rows, shown.suggestions, strict=True):
@@ -97,51 +98,51 @@ def test_every_impression_is_logged_with_policy_propensity_and_safe_context(stor
 def test_reasons_read_like_a_shop_assistant(store: Store) -> None:
     person = add_person(store, ["books"])
     svc = service(store, "rules")
-    known = svc.suggest(ShopperState(person, "neutral"), 0.0)
+    known = svc.suggest(ShopperState(person, Valence.NEUTRAL), 0.0)
     reasons = {s.category: s.reason for s in known.suggestions}
     assert reasons["books"] == "Because you like books"
     svc.end_visit()
-    sad = svc.suggest(ShopperState(None, "negative"), 10.0)
+    sad = svc.suggest(ShopperState(None, Valence.NEGATIVE), 10.0)
     assert "Something to cheer you up" in {s.reason for s in sad.suggestions}
     sku = sad.suggestions[0].sku
-    svc.record(sku, "tap")
+    svc.record(sku, RewardKind.TAP)
     svc.end_visit()
-    again = service(store, "popularity").suggest(ShopperState(None, "neutral"), 0.0)
+    again = service(store, "popularity").suggest(ShopperState(None, Valence.NEUTRAL), 0.0)
     assert {s.sku: s.reason for s in again.suggestions}[sku] == "Popular today"
 
 
 def test_because_you_liked_names_the_product_tapped_before(store: Store) -> None:
     person = add_person(store, ["snacks"])
     svc = service(store, "rules")
-    first = svc.suggest(ShopperState(person, "neutral"), 0.0)
+    first = svc.suggest(ShopperState(person, Valence.NEUTRAL), 0.0)
     liked = first.suggestions[0]
     assert liked.reason == "Because you like snacks"
-    svc.record(liked.sku, "purchase")
-    later = svc.suggest(ShopperState(person, "neutral"), 5000.0)
+    svc.record(liked.sku, RewardKind.PURCHASE)
+    later = svc.suggest(ShopperState(person, Valence.NEUTRAL), 5000.0)
     same_category = [s for s in later.suggestions if s.category == liked.category]
     assert same_category and same_category[0].reason == f"Because you liked {liked.name}"
 
 
 def test_rewards_explicit_and_valence_credit(store: Store) -> None:
     svc = service(store, valence_credit=0.25)
-    shown = svc.suggest(ShopperState(None, "neutral"), 0.0)
-    svc.record(shown.suggestions[1].sku, "tap")
-    svc.suggest(ShopperState(None, "positive"), 100.0)  # smiles while the slate is on screen
-    svc.suggest(ShopperState(None, "neutral"), 200.0)
-    svc.suggest(ShopperState(None, "positive"), 300.0)  # credited once per slate only
+    shown = svc.suggest(ShopperState(None, Valence.NEUTRAL), 0.0)
+    svc.record(shown.suggestions[1].sku, RewardKind.TAP)
+    svc.suggest(ShopperState(None, Valence.POSITIVE), 100.0)  # smiles while the slate is on screen
+    svc.suggest(ShopperState(None, Valence.NEUTRAL), 200.0)
+    svc.suggest(ShopperState(None, Valence.POSITIVE), 300.0)  # credited once per slate only
     rows = list(store.db.query("SELECT impression_id, kind, value FROM rewards ORDER BY id"))
     assert [(r["kind"], r["value"]) for r in rows] == [("tap", 1.0)] + [("valence", 0.25)] * 3
     assert rows[0]["impression_id"] == shown.suggestions[1].impression_id
     with pytest.raises(InputError, match="not on screen"):
-        svc.record("NOPE", "tap")
+        svc.record("NOPE", RewardKind.TAP)
     with pytest.raises(InputError, match="reward kind"):
-        svc.record(shown.suggestions[0].sku, "like")
+        svc.record(shown.suggestions[0].sku, "like")  # type: ignore[arg-type]
 
 
 def test_bandit_learns_and_saves_global_state_only_for_unknown_visitors(store: Store) -> None:
     svc = service(store)
-    shown = svc.suggest(ShopperState(None, "neutral"), 0.0)
-    svc.record(shown.suggestions[0].sku, "scan")
+    shown = svc.suggest(ShopperState(None, Valence.NEUTRAL), 0.0)
+    svc.record(shown.suggestions[0].sku, RewardKind.SCAN)
     svc.end_visit()
     log = LearningLog(store)
     assert log.scopes() == ("global",)
@@ -152,8 +153,8 @@ def test_bandit_learns_and_saves_global_state_only_for_unknown_visitors(store: S
 def test_known_person_gets_personal_state_and_forget_cascades(store: Store) -> None:
     person = add_person(store, ["wellness"])
     svc = service(store)
-    shown = svc.suggest(ShopperState(person, "neutral"), 0.0)
-    svc.record(shown.suggestions[0].sku, "tap")
+    shown = svc.suggest(ShopperState(person, Valence.NEUTRAL), 0.0)
+    svc.record(shown.suggestions[0].sku, RewardKind.TAP)
     svc.end_visit()
     log = LearningLog(store)
     assert log.scopes() == ("global", f"person:{person}")

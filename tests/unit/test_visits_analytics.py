@@ -70,25 +70,24 @@ def test_analytics_counts_visits_per_hour_and_policy(tmp_path: Path) -> None:
     store.db.table("people").insert(
         {"id": 1, "display_name": "x", "created_at": now, "updated_at": now}
     )
-    store.db.table("visits").insert_all(
-        [
-            {
-                "person_id": None,
-                "started_at": "2026-11-28T09:10:00+00:00",
-                "ended_at": "2026-11-28T09:11:00+00:00",
-            },
-            {
-                "person_id": 1,
-                "started_at": "2026-11-28T09:40:00+00:00",
-                "ended_at": "2026-11-28T09:41:00+00:00",
-            },
-            {
-                "person_id": None,
-                "started_at": "2026-11-28T14:00:00+00:00",
-                "ended_at": "2026-11-28T14:01:00+00:00",
-            },
-        ]
-    )
+    visits: list[dict[str, object]] = [
+        {
+            "person_id": None,
+            "started_at": "2026-11-28T09:10:00+00:00",
+            "ended_at": "2026-11-28T09:11:00+00:00",
+        },
+        {
+            "person_id": 1,
+            "started_at": "2026-11-28T09:40:00+00:00",
+            "ended_at": "2026-11-28T09:41:00+00:00",
+        },
+        {
+            "person_id": None,
+            "started_at": "2026-11-28T14:00:00+00:00",
+            "ended_at": "2026-11-28T14:01:00+00:00",
+        },
+    ]
+    store.db.table("visits").insert_all(visits)
     base = {"at": "2026-11-28T09:10:00+00:00", "position": 0, "propensity": 0.5}
     store.db.table("impressions").insert_all(
         [

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 from kiosk.core.latest import LatestSlot
 from kiosk.core.types import UNKNOWN, FaceResult, Frame, FrameResult, Identity, StageTimes
 from kiosk.errors import KioskError
-from kiosk.services.enrolment import EnrolFeedback, EnrolmentSession
+from kiosk.services.enrolment import EnrolFeedback, Enrolment
 from kiosk.store.people_records import Consent
 from kiosk.ui.controller import KioskController
 from kiosk.ui.shopper import VideoView, to_qimage
@@ -35,7 +35,7 @@ CONSENT_TEXT = (
     "any time, and everything about me is then deleted."
 )
 
-SessionFactory = Callable[[str, Consent, bool, int | None], EnrolmentSession]
+SessionFactory = Callable[[str, Consent, bool, int | None], Enrolment]
 
 
 class EnrolTab(QWidget):
@@ -49,7 +49,7 @@ class EnrolTab(QWidget):
         self.new_session = new_session
         self.staff_name = ""
         self.reenrol_id: int | None = None
-        self.session: EnrolmentSession | None = None
+        self.session: Enrolment | None = None
         self.worker: EnrolWorker | None = None
         self._slot: LatestSlot[Frame] | None = None
         self.pages = QStackedWidget()
