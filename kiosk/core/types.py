@@ -203,6 +203,13 @@ class FaceResult:
     live: bool = False
 
     @property
+    def personal(self) -> Identity:
+        """The identity the kiosk may act on: the recognised person only once the track is
+        live, else UNKNOWN. A photo held to the camera must not learn whether, or as whom,
+        someone is enrolled, so nothing shown, recorded or suggested uses `identity` directly."""
+        return self.identity if self.live and self.identity.known else UNKNOWN
+
+    @property
     def masked(self) -> bool:
         """Whether the latest mask reading says the face wears a mask."""
         return self.mask is not None and self.mask.top == WITH_MASK

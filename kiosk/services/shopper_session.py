@@ -119,12 +119,13 @@ class ShopperSession:
         self.visits.close(now_s)
 
     def _personal_id(self, face: FaceResult) -> int | None:
-        return face.identity.person_id if face.identity.known and face.live else None
+        return face.personal.person_id
 
     def _greet(self, face: FaceResult) -> str:
-        if self._personal_id(face) is None:
+        person = face.personal
+        if not person.known:
             return GREETING_GUEST
-        return f"Welcome back, {face.identity.name.title()}!"  # from the gallery snapshot
+        return f"Welcome back, {person.name.title()}!"  # from the gallery snapshot
 
     def _update(self, greeting: str, face: FaceResult, now_s: float) -> ScreenUpdate | None:
         slate = self.suggestions.suggest(self._view(face, now_s), now_s * 1000.0)

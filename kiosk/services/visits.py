@@ -53,8 +53,8 @@ class VisitRecorder:
                 visit = _Open(start_visit(self.store, self.clock()), now_s, now_s)
                 self._open[face.track_id] = visit
             visit.last_seen_s = now_s
-            if face.identity.person_id is not None:
-                visit.person_id = face.identity.person_id
+            if face.personal.person_id is not None:  # only a live face is recorded as a person
+                visit.person_id = face.personal.person_id
         ended = [t for t, v in self._open.items() if now_s - v.last_seen_s > self.end_after_s]
         if ended:
             self._write([self._open.pop(t) for t in ended], now_s)

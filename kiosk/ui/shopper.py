@@ -25,7 +25,6 @@ from kiosk.services.shopper_session import Card
 from kiosk.ui.widgets import button, label
 
 KNOWN = QColor("#3ddc97")
-CHECKING = QColor("#ffd166")  # recognised, liveness not passed yet: nothing personal shown
 UNKNOWN = QColor("#7aa7ff")
 BADGE_BG = QColor(12, 16, 28, 200)
 NOTICE = (
@@ -121,9 +120,7 @@ class VideoView(QWidget):
     def _draw_face(self, painter: QPainter, face: FaceResult, target: QRectF, scale: float) -> None:
         x1, y1, x2, y2 = (v * scale for v in face.box.xyxy)
         box = QRectF(target.left() + x1, target.top() + y1, x2 - x1, y2 - y1)
-        colour = UNKNOWN
-        if face.identity.known:
-            colour = KNOWN if face.live else CHECKING
+        colour = KNOWN if face.personal.known else UNKNOWN  # the same until the check passes
         painter.setPen(QPen(colour, 3))
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.drawRoundedRect(box, 12, 12)
@@ -136,12 +133,8 @@ class VideoView(QWidget):
     def _badges(self, face: FaceResult) -> list[str]:
         badges = []
         if self.overlays.names:
-            if not face.identity.known:
-                badges.append("Welcome")
-            elif face.live:
-                badges.append(face.identity.name.title())
-            else:
-                badges.append(f"{face.identity.name.title()} · checking it's you")
+            person = face.personal
+            badges.append(person.name.title() if person.known else "Welcome")
         if self.overlays.emotion and face.emotion is not None:
             badges.append(self._emotion_display.get(face.emotion.top, face.emotion.top))
         if self.overlays.mask and face.masked:

@@ -83,3 +83,19 @@ def test_a_tap_rewards_the_product_on_screen(session: ShopperSession) -> None:
     session.on_interested(shown.cards[0].sku, 0.5)
     rows = list(session.visits.store.db.query("SELECT kind, value FROM rewards"))
     assert rows == [{"kind": "tap", "value": 1.0}]
+
+
+def test_a_photo_of_an_enrolled_person_learns_nothing_and_records_nothing_personal(
+    session: ShopperSession,
+) -> None:
+    """A printed photo is recognised but never goes live: for 30 s of it the screen, the picks,
+    the visit and the impressions must be exactly what a stranger gets."""
+    photo = [session.on_result(frame(known=True, live=False), t / 10) for t in range(300)]
+    stranger_greetings = {u.greeting for u in photo if u is not None}
+    assert stranger_greetings == {GREETING_GUEST}
+    assert all(row["person_id"] is None for row in impressions(session))
+    session.close(40.0)
+    visits = list(session.visits.store.db.query("SELECT person_id FROM visits"))
+    assert visits and all(v["person_id"] is None for v in visits), visits
+    events = session.visits.store.db.query("SELECT count(*) AS n FROM events WHERE person_id=7")
+    assert next(events)["n"] == 0
