@@ -27,7 +27,7 @@ from typing import Any
 import tomli_w
 
 from kiosk.errors import ConfigError
-from kiosk.paths import default_data_dir, default_models_dir
+from kiosk.paths import default_data_dir, default_models_dir, write_private_file
 
 ENV_PREFIX = "KIOSK_"
 CONFIG_ENV = "KIOSK_CONFIG"
@@ -40,11 +40,19 @@ class PathsConfig:
     data_dir: Path = field(default_factory=default_data_dir)
     models_dir: Path = field(default_factory=default_models_dir)
     key_file: Path = Path()  # empty: <data_dir>/kiosk.key
+    pin_file: Path = Path()  # empty: <data_dir>/staff_pin.json
 
     @property
     def key_path(self) -> Path:
         """The encryption key file (outside the database)."""
         return self.key_file if str(self.key_file) not in {"", "."} else self.data_dir / "kiosk.key"
+
+    @property
+    def pin_path(self) -> Path:
+        """The staff PIN file (hash and lock-out state; outside the database and kiosk.toml)."""
+        if str(self.pin_file) not in {"", "."}:
+            return self.pin_file
+        return self.data_dir / "staff_pin.json"
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,7 +171,8 @@ class StaffConfig:
     """Staff mode.
 
     Attributes:
-        pin_hash: salted scrypt hash of the staff PIN (`kiosk staff set-pin`); empty until set.
+        pin_hash: no longer used: the PIN lives in its own private file (`kiosk staff
+            set-pin`); a value here is from an older kiosk and `kiosk doctor` says so.
         max_failures: wrong PINs in a row before a lock-out.
         lock_s: first lock-out; each further failure doubles it.
         idle_logout_s: staff mode returns to the shopper view after this long untouched.
@@ -206,6 +215,11 @@ class KioskConfig:
     staff: StaffConfig = field(default_factory=StaffConfig)
     display: DisplayConfig = field(default_factory=DisplayConfig)
     source_file: Path | None = None
+
+    @property
+    def config_path(self) -> Path:
+        """The kiosk.toml settings are read from and written to."""
+        return self.source_file or self.paths.data_dir / "kiosk.toml"
 
 
 _SECTIONS: dict[str, type[Any]] = {
@@ -320,7 +334,8 @@ def write_setting(path: Path, section: str, name: str, value: float | int | str 
     data: dict[str, dict[str, Any]] = _read_toml(path) if path.exists() else {}
     data.setdefault(section, {})[name] = value
     _build_section(section, cls, data[section])  # validate before writing
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(tomli_w.dumps(data), encoding="utf-8")
-    tmp.replace(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_private_file(path, tomli_w.dumps(data).encode("utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"cannot write {path}: {exc.strerror or exc}; nothing changed") from exc

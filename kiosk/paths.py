@@ -7,6 +7,8 @@ there: it lives in the per-user data directory.
 
 from __future__ import annotations
 
+import os
+import stat
 import sys
 from pathlib import Path
 
@@ -46,3 +48,40 @@ def demo_people_dir() -> Path:
 def demo_catalog() -> Path:
     """The demo product catalog (CSV; images relative to `resource_root()`)."""
     return resource_root() / "catalog" / "demo_catalog.csv"
+
+
+def make_private_dir(path: Path) -> Path:
+    """Create `path` (and parents) if needed and make it 0700: the data dir holds names,
+    consents and visits, which no other local user may read."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if os.name == "posix" and stat.S_IMODE(path.stat().st_mode) != 0o700:
+        path.chmod(0o700)
+    return path
+
+
+def make_private_file(path: Path) -> None:
+    """Make an existing file 0600 (nothing when it does not exist or on Windows)."""
+    if os.name == "posix" and path.exists() and stat.S_IMODE(path.stat().st_mode) != 0o600:
+        path.chmod(0o600)
+
+
+def write_private_file(path: Path, data: bytes) -> None:
+    """Replace `path` atomically with `data`, readable by its owner only (0600).
+
+    Written beside it, flushed to disk, then renamed over it: a crash or a full disk leaves
+    the old file whole.
+
+    Raises:
+        OSError: the file cannot be written (the old one is untouched).
+    """
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        tmp.replace(path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise

@@ -9,7 +9,7 @@ import cv2
 
 
 @dataclass(frozen=True, slots=True)
-class CameraStatus:
+class CameraProbe:
     """Result of probing a frame source.
 
     Attributes:
@@ -23,11 +23,11 @@ class CameraStatus:
     detail: str
 
 
-def probe_camera(source: str) -> CameraStatus:
+def probe_camera(source: str) -> CameraProbe:
     """Open a webcam index, device path or video file, read one frame, and close it."""
     target: int | str = int(source) if source.isdigit() else source
     if isinstance(target, str) and not Path(target).exists():
-        return CameraStatus(source, False, f"{target} does not exist")
+        return CameraProbe(source, False, f"{target} does not exist")
     # OpenCV logs an ERROR line for a missing camera index; the status says it instead.
     level = cv2.utils.logging.getLogLevel()
     cv2.utils.logging.setLogLevel(cv2.utils.logging.LOG_LEVEL_SILENT)
@@ -37,10 +37,10 @@ def probe_camera(source: str) -> CameraStatus:
         cv2.utils.logging.setLogLevel(level)
     try:
         if not capture.isOpened():
-            return CameraStatus(source, False, "cannot be opened (no camera at this index?)")
+            return CameraProbe(source, False, "cannot be opened (no camera at this index?)")
         ok, frame = capture.read()
         if not ok or frame is None:
-            return CameraStatus(source, False, "opened but delivered no frame")
-        return CameraStatus(source, True, f"{frame.shape[1]}x{frame.shape[0]}")
+            return CameraProbe(source, False, "opened but delivered no frame")
+        return CameraProbe(source, True, f"{frame.shape[1]}x{frame.shape[0]}")
     finally:
         capture.release()

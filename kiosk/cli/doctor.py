@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from kiosk.cli.common import Subparsers, add_json
@@ -59,8 +60,14 @@ def _print_doctor(report: DoctorReport, console: Console) -> None:
         for check in report.models:
             if check.error:
                 console.print(f"[red]{check.key}:[/] {check.error}")
-    summary = "[green]kiosk ready[/]" if report.ok else "[red]kiosk cannot run: see FAIL above[/]"
-    console.print(summary)
+    for warning in report.warnings:
+        console.print(f"[yellow]warning:[/] {escape(warning)}")
+    if not report.ok:
+        console.print("[red]kiosk cannot run: see FAIL above[/]")
+    elif report.warnings:
+        console.print(f"[yellow]kiosk can run, with {len(report.warnings)} warning(s) above[/]")
+    else:
+        console.print("[green]kiosk ready[/]")
 
 
 def _print_data(report: DoctorReport, console: Console) -> None:

@@ -1,7 +1,8 @@
-"""`kiosk staff set-pin`: store the staff PIN as a salted scrypt hash in kiosk.toml.
+"""`kiosk staff set-pin`: set or change the staff PIN (staff mode cannot set it).
 
-The PIN itself is never written anywhere: `[staff] pin_hash` holds `scrypt$n$r$p$salt$hash`
-(`kiosk.core.pin`). The PIN is read twice without echo, or from `--pin-file` for automation.
+The PIN itself is never written anywhere: a private file in the data directory holds its
+salted scrypt hash (`kiosk.core.pin`) and the lock-out state. The PIN is read twice without
+echo, or from `--pin-file` for automation. Setting it is audited with `--staff`.
 """
 
 from __future__ import annotations
@@ -13,10 +14,10 @@ from pathlib import Path
 
 from rich.console import Console
 
-from kiosk.cli.common import Subparsers
+from kiosk.cli.common import Subparsers, add_staff
 from kiosk.commands.staff import set_pin
 from kiosk.config import KioskConfig
-from kiosk.core.pin import MIN_PIN_DIGITS
+from kiosk.core.pin import MAX_PIN_DIGITS, MIN_PIN_DIGITS
 from kiosk.errors import InputError
 
 
@@ -27,11 +28,12 @@ def register(nouns: Subparsers) -> None:
     p = verbs.add_parser(
         "set-pin",
         help="set the staff PIN (stored only as a salted scrypt hash)",
-        description=f"Ask for the new PIN ({MIN_PIN_DIGITS}+ digits) twice, or read it from "
-        "--pin-file, and write its salted scrypt hash to [staff] pin_hash in the config file "
-        "(--config, else <data dir>/kiosk.toml).",
+        description=f"Ask for the new PIN ({MIN_PIN_DIGITS} to {MAX_PIN_DIGITS} digits, not one "
+        "repeated digit or a run like 123456) twice, or read it from --pin-file, and store "
+        "its salted scrypt hash in <data dir>/staff_pin.json (0600). Audited.",
     )
     p.add_argument("--pin-file", type=Path, metavar="FILE", help="read the PIN from FILE")
+    add_staff(p)
     p.set_defaults(handler=_cmd_set_pin)
 
 
@@ -50,6 +52,6 @@ def _read_pin(pin_file: Path | None) -> str:
 
 
 def _cmd_set_pin(args: argparse.Namespace, config: KioskConfig, console: Console) -> int:
-    target = set_pin(config, _read_pin(args.pin_file))
-    console.print(f"staff PIN set ([staff] pin_hash in {target})")
+    target = set_pin(config, _read_pin(args.pin_file), args.staff)
+    console.print(f"staff PIN set (its salted hash is in {target}, readable by you only)")
     return 0

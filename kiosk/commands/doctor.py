@@ -9,7 +9,8 @@ from importlib import metadata
 from pathlib import Path
 
 from kiosk import __version__
-from kiosk.camera.probe import CameraStatus, probe_camera
+from kiosk.camera.probe import CameraProbe, probe_camera
+from kiosk.commands.staff import staff_access
 from kiosk.config import KioskConfig
 from kiosk.errors import ModelError
 from kiosk.store.db import DB_NAME
@@ -41,16 +42,18 @@ class DoctorReport:
 
     versions: tuple[tuple[str, str], ...]
     data_dir: DataDirStatus
-    camera: CameraStatus
+    camera: CameraProbe
     manifest_error: str | None
     models: tuple[ModelCheck, ...]
     data: DataHealth
+    warnings: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
         """Models load, data dir writable, database (if any) sound and opened by the key.
 
-        A camera is optional (demo mode).
+        A camera is optional (demo mode) and a missing PIN only locks staff mode: both are
+        `warnings`, which a ready kiosk may still have.
         """
         models_ok = self.manifest_error is None and all(m.ok for m in self.models)
         return models_ok and self.data_dir.writable and self.data.ok
@@ -67,14 +70,37 @@ def run_doctor(config: KioskConfig) -> DoctorReport:
         )
     except ModelError as exc:
         manifest_error = str(exc)
+    camera = probe_camera(config.camera.source)
     return DoctorReport(
         versions=_versions(),
         data_dir=_check_data_dir(config.paths.data_dir),
-        camera=probe_camera(config.camera.source),
+        camera=camera,
         manifest_error=manifest_error,
         models=checks,
         data=check_data(config.paths.data_dir / DB_NAME, config.paths.key_path),
+        warnings=_warnings(config, camera),
     )
+
+
+def _warnings(config: KioskConfig, camera: CameraProbe) -> tuple[str, ...]:
+    found = []
+    if not staff_access(config).is_set():
+        found.append(
+            "no staff PIN is set: staff mode is locked and `kiosk run --fullscreen` refuses to "
+            "start; set one with `kiosk staff set-pin --staff YOUR-NAME`"
+        )
+    if config.staff.pin_hash:
+        found.append(
+            f"[staff] pin_hash in {config.config_path} is from an older kiosk and is not used "
+            f"(a PIN hash does not belong in a settings file): delete the line and set the PIN "
+            f"with `kiosk staff set-pin`"
+        )
+    if not camera.available:
+        found.append(
+            f"camera {camera.source!r} is not available ({camera.detail}): the kiosk starts "
+            f"in demo mode; set [camera] source in {config.config_path}"
+        )
+    return tuple(found)
 
 
 def _versions() -> tuple[tuple[str, str], ...]:

@@ -97,6 +97,6 @@ def _step(progress: Progress, done: int, total: int) -> None:
 def _write(report: PairsReport, choice: str, config: KioskConfig) -> WrittenThreshold:
     by_far = {f"far{t.far_target * 100:g}": t.threshold for t in report.tar_at_far}
     value = report.best.threshold if choice == "best" else by_far[choice]
-    path = config.source_file or config.paths.data_dir / "kiosk.toml"
+    path = config.config_path
     write_setting(path, "pipeline", "max_distance", round(value, 4))
     return WrittenThreshold(value, path)

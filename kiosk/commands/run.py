@@ -8,6 +8,7 @@ from collections.abc import Callable, Mapping
 
 from kiosk.camera.plan import plan_source
 from kiosk.commands.loaders import load_models
+from kiosk.commands.staff import staff_access
 from kiosk.config import KioskConfig
 from kiosk.errors import ConfigError
 from kiosk.services.demo import demo_config
@@ -41,6 +42,12 @@ def run_kiosk(
             "no display to open the kiosk window on (DISPLAY and WAYLAND_DISPLAY are unset): "
             "run it on the shop PC's desktop, or try it here with `xvfb-run -a make run`; "
             "`kiosk --self-test` checks everything without a screen"
+        )
+    if fullscreen and not staff_access(config).is_set():
+        raise ConfigError(
+            "`kiosk run --fullscreen` needs a staff PIN first: without one nobody could open "
+            "staff mode to close the kiosk, and the first passer-by could not be kept out of "
+            "it. Set it with `kiosk staff set-pin --staff YOUR-NAME`"
         )
     from kiosk.ui.kiosk_app import run_kiosk_app  # Qt only when the GUI is wanted
 

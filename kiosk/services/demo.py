@@ -34,9 +34,15 @@ log = logging.getLogger(__name__)
 
 
 def demo_config(config: KioskConfig) -> KioskConfig:
-    """Demo mode keeps its data apart: <data dir>/demo (never mixed with a shop's data)."""
-    paths = dataclasses.replace(config.paths, data_dir=config.paths.data_dir / "demo")
-    return dataclasses.replace(config, paths=paths)
+    """Demo mode keeps its data apart: <data dir>/demo (never mixed with a shop's data).
+
+    The staff PIN and the settings file stay the installation's: the PIN guards the PC (staff
+    mode can close the kiosk), and settings changed in demo mode are kept for the next run.
+    """
+    paths = dataclasses.replace(
+        config.paths, data_dir=config.paths.data_dir / "demo", pin_file=config.paths.pin_path
+    )
+    return dataclasses.replace(config, paths=paths, source_file=config.config_path)
 
 
 def prepare_demo_data(people: PeopleStore, models: VisionModels) -> None:

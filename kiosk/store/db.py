@@ -21,6 +21,7 @@ from pathlib import Path
 import sqlite_utils
 
 from kiosk.errors import StoreError
+from kiosk.paths import make_private_dir, make_private_file
 
 log = logging.getLogger(__name__)
 
@@ -233,7 +234,7 @@ class Store:
         """
         self.path = path
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            _private(path)
             conn = sqlite3.connect(str(path), timeout=5.0, isolation_level=None)
             self.db = sqlite_utils.Database(conn)
             self.db.execute("PRAGMA foreign_keys = ON")
@@ -350,6 +351,17 @@ class Store:
             log.warning("database %s: checkpoint at close failed (%s); WAL kept", self.path, exc)
         finally:
             self.db.close()
+
+
+def _private(path: Path) -> None:
+    """The database's folder 0700, the file and its -wal/-shm 0600 (SQLite creates those with
+    the database file's mode), created empty if absent: names, consents and visits are no
+    other local user's business."""
+    make_private_dir(path.parent)
+    if not path.exists():
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+    for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        make_private_file(file)
 
 
 def open_store(data_dir: Path) -> Store:

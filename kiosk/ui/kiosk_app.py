@@ -12,19 +12,20 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from kiosk.camera.plan import plan_source
-from kiosk.config import KioskConfig, write_setting
-from kiosk.core.pin import PinGuard
+from kiosk.config import KioskConfig
 from kiosk.errors import KioskError
 from kiosk.services.demo import open_shopper_session, prepare_demo_data
 from kiosk.services.enrolment import Enrolment
+from kiosk.services.staff_access import NO_PIN_MESSAGE, StaffAccess
 from kiosk.store.backup import backup_if_due
 from kiosk.store.bundle import EmbeddingInfo
 from kiosk.store.catalog import Catalog
 from kiosk.store.people import open_people
 from kiosk.store.people_records import Consent
+from kiosk.store.staff_pin import PinFile
 from kiosk.ui.launch import build_shopper, qt_application
 from kiosk.ui.pin_dialog import PinDialog
 from kiosk.ui.shopper import Overlays
@@ -71,15 +72,12 @@ class KioskApp:
         self._backup_timer.timeout.connect(self.backup_if_due)
         self._backup_timer.start()
         self.backup_if_due()
-        self._pin_hash = config.staff.pin_hash
-        self._guard = PinGuard(
-            config.staff.pin_hash, config.staff.max_failures, config.staff.lock_s
-        )
+        self.access = StaffAccess(PinFile(config.paths.pin_path), config.staff)
 
     @property
     def config_path(self) -> Path:
         """Where settings are written."""
-        return self.config.source_file or self.config.paths.data_dir / "kiosk.toml"
+        return self.config.config_path
 
     def _build_staff(self) -> StaffView:
         staff = StaffView(self.config.staff.idle_logout_s)
@@ -152,16 +150,13 @@ class KioskApp:
         self.people.audit(self.staff.staff_name or "staff", action, detail)
 
     def open_staff(self) -> None:
-        """Ask for the PIN (or a new PIN on first use) and show staff mode."""
-        dialog = PinDialog(self._guard if self._pin_hash else None, self.window)
+        """Ask for the PIN and show staff mode (locked, saying how to set a PIN, if none is)."""
+        if not self.access.is_set():
+            QMessageBox.information(self.window, "Staff mode is locked", NO_PIN_MESSAGE)
+            return
+        dialog = PinDialog(self.access, self.window)
         if dialog.exec() != PinDialog.DialogCode.Accepted:
             return
-        if dialog.new_pin_hash:
-            write_setting(self.config_path, "staff", "pin_hash", dialog.new_pin_hash)
-            self._pin_hash = dialog.new_pin_hash
-            self._guard = PinGuard(
-                dialog.new_pin_hash, self.config.staff.max_failures, self.config.staff.lock_s
-            )
         self.staff.sign_in(dialog.name)
         self.enrol_tab.staff_name = dialog.name
         self.audit("staff", "signed in")

@@ -1,10 +1,13 @@
-"""Staff sign-in: name and PIN on a touch keypad, with the lock-out from `core.pin`."""
+"""Staff sign-in: name and PIN on a touch keypad; the PIN is checked off the GUI thread.
+
+There is no way to choose a PIN here: with none set, staff mode says how to set one from a
+terminal (`kiosk.services.staff_access`). A check costs about half a second (scrypt), so it
+runs on a short-lived thread while the keypad waits.
+"""
 
 from __future__ import annotations
 
-import time
-
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QThread, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QDialog,
@@ -15,31 +18,45 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.core.pin import MIN_PIN_DIGITS, PinGuard, hash_pin
+from kiosk.core.pin import MAX_PIN_DIGITS, PinAttempt
+from kiosk.errors import KioskError
+from kiosk.services.staff_access import StaffAccess
 from kiosk.ui.widgets import label
 
 
+class _PinCheck(QThread):
+    """One PIN check (scrypt) on its own thread."""
+
+    sig_done = Signal(object)  # PinAttempt, or the KioskError that stopped the check
+
+    def __init__(self, access: StaffAccess, pin: str) -> None:
+        super().__init__()
+        self._access = access
+        self._pin = pin
+
+    def run(self) -> None:
+        try:
+            outcome: PinAttempt | KioskError = self._access.attempt(self._pin)
+        except KioskError as exc:
+            outcome = exc
+        self.sig_done.emit(outcome)
+
+
 class PinDialog(QDialog):
-    """Asks for the staff member's name and the PIN; `accept()`s when the PIN is right.
+    """Asks for the staff member's name and the PIN; `accept()`s when the PIN is right."""
 
-    With no PIN configured yet (`guard` is None) it asks for a new PIN twice and exposes its
-    hash as `new_pin_hash`, for the caller to store.
-    """
-
-    def __init__(self, guard: PinGuard | None, parent: QWidget | None = None) -> None:
+    def __init__(self, access: StaffAccess, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Staff sign-in")
         self.setModal(True)
-        self.guard = guard
-        self.new_pin_hash = ""
-        self._first_entry = ""
+        self.access = access
+        self._check: _PinCheck | None = None
         self.staff_name = QLineEdit(placeholderText="Your name")
         self.pin = QLineEdit(placeholderText="PIN", echoMode=QLineEdit.EchoMode.Password)
-        self.pin.setMaxLength(12)
+        self.pin.setMaxLength(MAX_PIN_DIGITS)
         self.message = label("", "feedback", wrap=True)
-        title = "Staff sign-in" if guard else "Set the staff PIN"
         layout = QVBoxLayout(self)
-        layout.addWidget(label(title, "title"))
+        layout.addWidget(label("Staff sign-in", "title"))
         layout.addWidget(self.staff_name)
         layout.addWidget(self.pin)
         layout.addLayout(self._keypad())
@@ -47,8 +64,6 @@ class PinDialog(QDialog):
         self._timer = QTimer(self, interval=500)
         self._timer.timeout.connect(self._refresh_lock)
         self._timer.start()
-        if guard is None:
-            self.message.setText(f"Choose a PIN of at least {MIN_PIN_DIGITS} digits.")
         self._refresh_lock()
 
     def _keypad(self) -> QGridLayout:
@@ -64,6 +79,11 @@ class PinDialog(QDialog):
         grid.addWidget(cancel, 4, 0, 1, 3)
         return grid
 
+    @property
+    def checking(self) -> bool:
+        """A PIN check is running."""
+        return self._check is not None
+
     def press(self, key: str) -> None:
         """A keypad key: a digit, ⌫ (delete) or OK."""
         if key == "⌫":
@@ -74,45 +94,55 @@ class PinDialog(QDialog):
             self.pin.insert(key)
 
     def submit(self) -> None:
-        """Check the PIN (or take the new one)."""
+        """Check the PIN on a thread; the keypad waits for the answer."""
+        if self.checking:
+            return
         if not self.staff_name.text().strip():
             self.message.setText("Enter your name: staff actions are recorded.")
             return
-        if self.guard is None:
-            self._set_new_pin()
-            return
-        outcome = self.guard.attempt(self.pin.text(), time.monotonic())
+        pin = self.pin.text()
         self.pin.clear()
-        if outcome.accepted:
+        self.pin.setEnabled(False)
+        self.message.setText("Checking…")
+        self._check = _PinCheck(self.access, pin)
+        self._check.sig_done.connect(self._on_checked)
+        self._check.start()
+
+    def _on_checked(self, outcome: PinAttempt | KioskError) -> None:
+        if self._check is not None:
+            self._check.wait()
+            self._check = None
+        self.pin.setEnabled(True)
+        if isinstance(outcome, KioskError):
+            self.message.setText(str(outcome))
+        elif outcome.accepted:
             self.accept()
         elif outcome.locked_for_s > 0:
             self._refresh_lock()
         else:
-            left = self.guard.max_failures - outcome.failures
+            left = self.access.settings.max_failures - outcome.failures
             self.message.setText(f"Wrong PIN. {left} attempt(s) before a lock-out.")
 
-    def _set_new_pin(self) -> None:
-        pin = self.pin.text()
-        self.pin.clear()
-        if not pin.isdigit() or len(pin) < MIN_PIN_DIGITS:
-            self.message.setText(f"A PIN is at least {MIN_PIN_DIGITS} digits.")
-        elif not self._first_entry:
-            self._first_entry = pin
-            self.message.setText("Enter the same PIN again.")
-        elif pin != self._first_entry:
-            self._first_entry = ""
-            self.message.setText("The two PINs differ. Start again.")
-        else:
-            self.new_pin_hash = hash_pin(pin)
-            self.accept()
-
     def _refresh_lock(self) -> None:
-        if self.guard is None:
+        if self.checking:
             return
-        wait = self.guard.locked_for(time.monotonic())
+        try:
+            wait = self.access.locked_for()
+        except KioskError as exc:
+            self.pin.setEnabled(False)
+            self.message.setText(str(exc))
+            return
         self.pin.setEnabled(wait <= 0)
         if wait > 0:
             self.message.setText(f"Too many wrong PINs. Try again in {wait:.0f} s.")
+
+    def done(self, result: int) -> None:
+        """Close (never while a check still runs: it finishes first)."""
+        if self._check is not None:
+            self._check.wait()
+            self._check = None
+        self._timer.stop()
+        super().done(result)
 
     @property
     def name(self) -> str:

@@ -83,8 +83,35 @@ def test_settings_are_saved_atomically(qtbot: QtBot, kiosk: KioskApp) -> None:
 def test_demo_mode_never_touches_the_shop_data(config: KioskConfig) -> None:
     demo = demo_config(config)
     assert demo.paths.data_dir == config.paths.data_dir / "demo"
-    assert dataclasses.replace(demo, paths=config.paths) == config
+    assert dataclasses.replace(demo, paths=config.paths, source_file=None) == config
     assert not (Path(config.paths.data_dir) / "kiosk.db").exists()
+
+
+def test_demo_mode_keeps_the_installations_pin_and_settings(config: KioskConfig) -> None:
+    """The PIN guards the PC, not the demo data; settings saved in demo mode are the ones the
+    next run reads (they used to be written to <data>/demo/kiosk.toml and never read)."""
+    demo = demo_config(config)
+    assert demo.paths.pin_path == config.paths.pin_path
+    assert demo.config_path == config.config_path == config.paths.data_dir / "kiosk.toml"
+
+
+def test_on_a_fresh_install_staff_mode_is_locked_and_says_how_to_unlock(
+    qtbot: QtBot, kiosk: KioskApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A passer-by long-presses "Staff" on a kiosk nobody set a PIN on: no PIN dialog to choose
+    one, no staff screen, only how staff set it from a terminal."""
+    shown: list[str] = []
+    monkeypatch.setattr(
+        "kiosk.ui.kiosk_app.QMessageBox.information",
+        lambda _parent, _title, text: shown.append(text),
+    )
+    monkeypatch.setattr(
+        "kiosk.ui.kiosk_app.PinDialog.exec", lambda _self: pytest.fail("no PIN dialog")
+    )
+    kiosk.open_staff()
+    assert len(shown) == 1 and "kiosk staff set-pin" in shown[0]
+    assert kiosk.window.stack.currentWidget() is kiosk.window.shopper
+    assert not kiosk.config.paths.pin_path.exists()
 
 
 def test_start_up_makes_the_daily_backup(kiosk: KioskApp) -> None:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import stat
 from pathlib import Path
 
@@ -73,3 +74,25 @@ def test_vault_round_trip_and_binding_to_context() -> None:
         vault.open_vector(sealed, "template:2:m")  # moved to another person's row
     with pytest.raises(CryptoError, match="does not decrypt"):
         Vault(bytes(32)).open_vector(sealed, "template:1:m")  # wrong key
+
+
+def test_the_database_is_private_to_the_kiosk_user(tmp_path: Path) -> None:
+    """Another local user must not read names, consents or visits: data dir 0700, the database
+    and its -wal/-shm 0600, whatever the umask, and an old 0644 file is tightened on open."""
+    data_dir = tmp_path / "data"
+    old_umask = os.umask(0o022)
+    try:
+        store = Store(data_dir / "kiosk.db")
+        store.db.table("audit").insert({"at": "x", "staff": "s", "action": "a", "detail": ""})
+        files = [data_dir / "kiosk.db", data_dir / "kiosk.db-wal", data_dir / "kiosk.db-shm"]
+        assert all(f.exists() for f in files)
+        assert stat.S_IMODE(data_dir.stat().st_mode) == 0o700
+        assert [stat.S_IMODE(f.stat().st_mode) for f in files] == [0o600] * 3
+        store.close()
+        (data_dir / "kiosk.db").chmod(0o644)
+        data_dir.chmod(0o755)
+        Store(data_dir / "kiosk.db").close()
+        assert stat.S_IMODE((data_dir / "kiosk.db").stat().st_mode) == 0o600
+        assert stat.S_IMODE(data_dir.stat().st_mode) == 0o700
+    finally:
+        os.umask(old_umask)

@@ -9,7 +9,7 @@ from kiosk.store.analytics import analytics
 from kiosk.store.db import Store, utc_now
 
 
-def frame(*faces: tuple[int, int | None]) -> FrameResult:
+def frame(*faces: tuple[int, int | None], live: bool = True) -> FrameResult:
     results = tuple(
         FaceResult(
             track_id=track,
@@ -20,6 +20,7 @@ def frame(*faces: tuple[int, int | None]) -> FrameResult:
             mask=None,
             quality=None,
             mesh=None,
+            live=live,
         )
         for track, person in faces
     )
@@ -53,6 +54,20 @@ def test_visits_are_written_when_tracks_leave(tmp_path: Path) -> None:
     recorder.close(7.0)
     rows = list(store.db.query("SELECT person_id FROM visits ORDER BY id"))
     assert [r["person_id"] for r in rows] == [7, None]  # rows are opened in track order
+
+
+def test_a_recognised_face_that_never_went_live_is_an_unknown_visitor(tmp_path: Path) -> None:
+    """A photo of person 7 held up for a while leaves no visit in their record."""
+    store = Store(tmp_path / "k.db")
+    now = utc_now()
+    store.db.table("people").insert(
+        {"id": 7, "display_name": "x", "created_at": now, "updated_at": now}
+    )
+    recorder = VisitRecorder(store, end_after_s=2.0, min_visit_s=1.0, clock=Clock())
+    for t in range(20):
+        recorder.on_result(frame((1, 7), live=False), t * 0.5)
+    recorder.close(12.0)
+    assert [r["person_id"] for r in store.db.query("SELECT person_id FROM visits")] == [None]
 
 
 def test_passers_by_are_not_visits(tmp_path: Path) -> None:
