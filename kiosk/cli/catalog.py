@@ -8,10 +8,9 @@ import json
 from pathlib import Path
 
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 
-from kiosk.cli.common import Subparsers, add_json, err
+from kiosk.cli.common import Subparsers, add_json, err, safe
 from kiosk.commands import catalog
 from kiosk.config import KioskConfig
 from kiosk.errors import InputError
@@ -63,7 +62,7 @@ def _print_report(report: ImportReport, console: Console, as_json: bool) -> None
         print(json.dumps(data, indent=2))
         return
     for error in report.errors:
-        err.print(f"[red]{escape(report.path.name)}[/] {escape(str(error))}")
+        err.print(f"[red]{safe(report.path.name)}[/] {safe(str(error))}")
     if not report.ok:
         err.print(f"{len(report.errors)} problem(s) in {report.rows} row(s): nothing imported")
         return
@@ -86,7 +85,7 @@ def _cmd_list(args: argparse.Namespace, config: KioskConfig, console: Console) -
     for p in products:
         price = f"{p.price_cents // 100}.{p.price_cents % 100:02d}"
         table.add_row(
-            escape(p.sku), escape(p.name), escape(p.category), price, escape(", ".join(p.tags))
+            safe(p.sku), safe(p.name), safe(p.category), price, safe(", ".join(p.tags))
         )
     console.print(table)
     return 0

@@ -26,6 +26,7 @@ from rich.progress import (
 )
 
 from kiosk.config import KioskConfig
+from kiosk.core.names import printable
 
 Handler = Callable[[argparse.Namespace, KioskConfig, Console], int]
 if TYPE_CHECKING:
@@ -122,6 +123,12 @@ def _plain(data: Any) -> Any:
 def to_json(data: Any) -> str:
     """Dataclasses, paths and datetimes as indented JSON (NaN is an error, not invalid JSON)."""
     return json.dumps(_plain(data), indent=2, default=str, allow_nan=False)
+
+
+def safe(text: str) -> str:
+    """Text from a person or a file, fit for a rich console: markup escaped (a name `[/red]`
+    is not a closing tag) and control characters shown as escapes (no terminal tricks)."""
+    return escape(printable(text))
 
 
 def emit(console: Console, as_json: bool, data: Any, text: str) -> None:

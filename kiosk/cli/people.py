@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 
 from kiosk.cli.common import (
@@ -27,6 +26,7 @@ from kiosk.cli.common import (
     emit,
     err,
     progress,
+    safe,
     to_json,
     with_threads,
 )
@@ -144,7 +144,7 @@ def _cmd_list(args: argparse.Namespace, config: KioskConfig, console: Console) -
         return 0
     table = Table("id", "name", "templates", "photos", "enrolled", title=f"{len(rows)} people")
     for r in rows:
-        table.add_row(str(r.id), escape(r.name), str(r.templates), str(r.photos), r.created_at)
+        table.add_row(str(r.id), safe(r.name), str(r.templates), str(r.photos), r.created_at)
     console.print(table)
     return 0
 
@@ -161,7 +161,7 @@ def _cmd_show(args: argparse.Namespace, config: KioskConfig, console: Console) -
         f"model: {', '.join(detail.model_keys) or '-'}\n"
         f"visits {detail.visits}, events {detail.events}; enrolled {p.created_at}"
     )
-    emit(console, args.json, detail, escape(text))
+    emit(console, args.json, detail, safe(text))
     return 0
 
 
@@ -227,7 +227,7 @@ def _cmd_import_bundle(args: argparse.Namespace, config: KioskConfig, console: C
         f"{report.templates_added} templates stored, {report.templates_skipped} already there"
         f"{ignored}"
     )
-    emit(console, args.json, report, escape(text))
+    emit(console, args.json, report, safe(text))
     return 0
 
 
@@ -243,7 +243,7 @@ def _cmd_import(args: argparse.Namespace, config: KioskConfig, console: Console)
             progress=bar,
         )
     _print_import(console, args, summary)
-    return 0 if summary.templates else InputError.exit_code
+    return 0 if summary.templates or summary.duplicates else InputError.exit_code
 
 
 def _print_import(console: Console, args: argparse.Namespace, summary: ImportSummary) -> None:
@@ -255,9 +255,10 @@ def _print_import(console: Console, args: argparse.Namespace, summary: ImportSum
         print(json.dumps(data, indent=2))
         return
     for skipped in summary.skipped:
-        err.print(f"[yellow]skipped[/] {escape(skipped.where)}: {escape(skipped.reason)}")
+        err.print(f"[yellow]skipped[/] {safe(skipped.where)}: {safe(skipped.reason)}")
     console.print(
         f"imported {summary.templates} templates from {summary.images} images: "
         f"{summary.people_added} new people, {summary.people_updated} updated; "
+        f"{summary.duplicates} already enrolled (not stored twice); "
         f"{len(summary.skipped)} entries skipped"
     )

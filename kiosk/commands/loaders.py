@@ -9,6 +9,7 @@ from pathlib import Path
 from kiosk.camera.sources import IMAGE_SUFFIXES, read_image
 from kiosk.config import KioskConfig
 from kiosk.core.gallery import Gallery
+from kiosk.core.names import name_from_folder
 from kiosk.errors import InputError
 from kiosk.store.db import DB_NAME
 from kiosk.store.people import open_people
@@ -38,7 +39,7 @@ def gallery_from_folder(
     """
     if not folder.is_dir():
         raise InputError(f"enrolment folder {folder} does not exist")
-    tree = labelled_tree(folder, IMAGE_SUFFIXES)
+    tree = {name_from_folder(k): v for k, v in labelled_tree(folder, IMAGE_SUFFIXES).items()}
     if not tree:
         raise InputError(f"{folder} has no <person>/<image> folders to enrol")
     return gallery_from_photos(models, tree, read_image, on_photo)

@@ -15,10 +15,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from kiosk.camera.sources import IMAGE_SUFFIXES, read_image
 from kiosk.core.annotations import AnnotatedFace, ParsedAnnotations, merge, parse
 from kiosk.core.gallery import Gallery
 from kiosk.core.geometry import Box, clip_int, expand, iou
+from kiosk.core.names import name_from_folder
 from kiosk.errors import InputError
 from kiosk.store.people import Consent, EnrolRequest, NewTemplate, PeopleStore
 from kiosk.vision.models import VisionModels
@@ -26,6 +29,8 @@ from kiosk.vision.runtime import ImageBGR
 from kiosk.vision.still import StillFace, labelled_tree, largest_face
 
 log = logging.getLogger(__name__)
+
+DUPLICATE_TOLERANCE = 1e-4  # per component: the same photo embedded twice
 MIN_IOU = 0.3  # a detection overlapping the annotated box less than this is another face
 
 
@@ -48,6 +53,8 @@ class ImportSummary:
         templates: templates stored.
         skipped: entries not imported, with file, line and reason.
         gallery: the rebuilt gallery snapshot.
+        duplicates: faces already enrolled for that person (the same photo imported again);
+            not stored twice.
     """
 
     images: int
@@ -56,6 +63,7 @@ class ImportSummary:
     templates: int
     skipped: tuple[Skipped, ...]
     gallery: Gallery
+    duplicates: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,7 +123,7 @@ class _Importer:
     ) -> None:
         self.people, self.models, self.consent, self.on_image = people, models, consent, on_image
         self.skipped: list[Skipped] = []
-        self.added = self.updated = self.templates = self.images = 0
+        self.added = self.updated = self.templates = self.images = self.duplicates = 0
         self._cache: tuple[Path, ImageBGR] | None = None
 
     def _read(self, path: Path) -> ImageBGR:
@@ -154,6 +162,10 @@ class _Importer:
             self.skipped.extend(Skipped(i.where, reason) for i in items)
             return
         existing = matches[0] if matches else None
+        if existing is not None:
+            templates = self._new_only(existing, templates)
+            if not templates:
+                return
         self.people.enrol(
             EnrolRequest(
                 consent=self.consent,
@@ -166,6 +178,21 @@ class _Importer:
         self.templates += len(templates)
         self.added += existing is None
         self.updated += existing is not None
+
+    def _new_only(self, person_id: int, templates: list[NewTemplate]) -> list[NewTemplate]:
+        """Drop faces this person already has (re-importing a folder adds nothing twice): the
+        same photo gives the same descriptor, up to float rounding."""
+        stored = self.people.templates(self.models.embedder.model_key, person_id)
+        have = [np.asarray(t.vector, np.float32) for t in stored if t.source == "import"]
+        fresh: list[NewTemplate] = []
+        for template in templates:
+            vector = np.asarray(template.vector, np.float32)
+            if any(float(np.abs(vector - h).max()) < DUPLICATE_TOLERANCE for h in have):
+                self.duplicates += 1
+            else:
+                have.append(vector)
+                fresh.append(template)
+        return fresh
 
     def run(self, items: Iterable[_Item], skipped: Iterable[Skipped] = ()) -> None:
         self.people.require_model(self.models.embedder.model_key)
@@ -183,7 +210,13 @@ class _Importer:
             on_saved(gallery)
         log.info("imported %d templates, skipped %d entries", self.templates, len(self.skipped))
         return ImportSummary(
-            self.images, self.added, self.updated, self.templates, tuple(self.skipped), gallery
+            self.images,
+            self.added,
+            self.updated,
+            self.templates,
+            tuple(self.skipped),
+            gallery,
+            self.duplicates,
         )
 
 
@@ -194,7 +227,11 @@ def folder_items(root: Path) -> list[_Item]:
     tree = labelled_tree(root, IMAGE_SUFFIXES)
     if not tree:
         raise InputError(f"{root} has no <person>/<image> folders to import")
-    return [_Item(label, p, str(p), None) for label, paths in tree.items() for p in paths]
+    return [
+        _Item(name_from_folder(label), p, str(p), None)
+        for label, paths in tree.items()
+        for p in paths
+    ]
 
 
 def import_folder(

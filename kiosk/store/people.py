@@ -17,6 +17,7 @@ import numpy as np
 
 from kiosk.config import PathsConfig
 from kiosk.core.gallery import Gallery
+from kiosk.core.names import clean_name
 from kiosk.core.types import readonly
 from kiosk.errors import InputError, ModelMismatchError, UnknownPersonError
 from kiosk.store.crypto import Sealed, Vault, load_or_create_key
@@ -128,9 +129,7 @@ class PeopleStore:
         return person_id
 
     def _insert_person(self, request: EnrolRequest, now: str) -> int:
-        name = str(request.name).strip()
-        if not name:
-            raise InputError("a person needs a non-empty display name")
+        name = _valid_name(str(request.name))
         row: dict[str, object] = {"uid": request.uid or uuid.uuid4().hex, "display_name": name}
         row["keep_photos"] = int(bool(request.keep_photos))
         prefs = {"preferences": request.preferences_json or "{}"}
@@ -282,13 +281,10 @@ class PeopleStore:
 
     def rename(self, person_id: int, name: str, staff: str) -> None:
         """Change a display name (audited by id only)."""
-        if not name.strip():
-            raise InputError("the new name is empty")
+        name = _valid_name(name)
         with self.store.atomic() as db:
             self.summary(person_id)
-            db.table("people").update(
-                person_id, {"display_name": name.strip(), "updated_at": utc_now()}
-            )
+            db.table("people").update(person_id, {"display_name": name, "updated_at": utc_now()})
             self.audit(staff, "rename", f"person {person_id}")
 
     def forget(self, person_id: int, staff: str) -> ForgetReport:
@@ -318,6 +314,13 @@ def forget_person(store: Store, person_id: int, staff: str) -> ForgetReport:
     store.compact()
     log.info("forgot person %d", person_id)
     return ForgetReport(person_id, tuple(deleted))
+
+
+def _valid_name(raw: str) -> str:
+    try:
+        return clean_name(raw)
+    except ValueError as exc:
+        raise InputError(f"{exc}; nothing saved") from exc
 
 
 def _audit(store: Store, staff: str, action: str, detail: str) -> None:

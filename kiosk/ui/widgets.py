@@ -1,18 +1,33 @@
-"""Small typed constructors for styled widgets (the style sheet keys on object names)."""
+"""Small typed constructors for styled widgets (the style sheet keys on object names).
+
+Text from people (names, product fields, file contents) is shown as plain text, always: Qt
+would otherwise read a name like `<img src="/etc/...">` or `<h1 style="font-size:4000px">` as
+rich text, showing local files or stretching the kiosk off its screen.
+"""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QPushButton
+from PySide6.QtWidgets import QLabel, QMessageBox, QPushButton, QWidget
 
 
 def label(text: str = "", name: str = "", *, wrap: bool = False) -> QLabel:
-    """A QLabel with an object name for the style sheet."""
+    """A plain-text QLabel with an object name for the style sheet."""
     widget = QLabel(text)
+    widget.setTextFormat(Qt.TextFormat.PlainText)
     if name:
         widget.setObjectName(name)
     widget.setWordWrap(wrap)
     return widget
+
+
+def confirm(parent: QWidget, title: str, text: str) -> bool:
+    """Ask a yes/no question whose text (which may hold a person's name) is plain text."""
+    box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=parent)
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
+    box.setDefaultButton(QMessageBox.StandardButton.No)
+    return box.exec() == QMessageBox.StandardButton.Yes
 
 
 def button(text: str, name: str = "") -> QPushButton:

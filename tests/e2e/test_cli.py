@@ -60,7 +60,7 @@ def test_analyze_recognises_people_enrolled_with_enroll(
     image = faces_dir / "obama/obama_1.jpg"
     assert main(["analyze", str(image), "--enroll", str(tmp_path / "people")]) == 0
     row = json.loads(capsys.readouterr().out)
-    assert row["faces"][0]["identity"]["name"] == "obama"
+    assert row["faces"][0]["identity"]["name"] == "Obama"
 
 
 @pytest.mark.parametrize(

@@ -20,6 +20,7 @@ import jsonschema
 import pytest
 
 from kiosk.commands import analyze, loaders
+from kiosk.core.names import name_from_folder
 from kiosk.config import load_config
 from kiosk.vision.models import VisionModels
 
@@ -49,7 +50,7 @@ def segments() -> list[Segment]:
             Segment(
                 int(r["first_frame"]),
                 int(r["last_frame"]),
-                r["identity"],
+                name_from_folder(r["identity"]),  # enrolled from folders named like these
                 r["face_present"] == "1",
                 r["masked"] == "1",
             )

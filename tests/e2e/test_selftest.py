@@ -29,7 +29,7 @@ def test_self_test_passes(
     assert "self-test passed" in out
     for step in ("models", "demo catalog", "demo clip", "GUI offscreen"):
         assert step in out
-    for person in ("obama", "biden", "eileen_collins"):
+    for person in ("Obama", "Biden", "Eileen Collins"):
         assert person in out
     assert not (tmp_path / "kiosk.db").exists(), "the self-test must not create the database"
 

@@ -165,9 +165,11 @@ def test_folder_import_skips_unreadable_images(
     assert swapped == [summary.gallery]
     consent = people.detail(people.find_by_name("Obama")[0]).consents[0]
     assert (consent.staff, consent.method) == ("staff-bob", "import")
+    before = {p.name: p.templates for p in people.list_people()}
     again = import_folder(people, vision_models, root, Consent("staff-bob", method="import"))
-    assert (again.people_added, again.people_updated) == (0, 2)
-    assert len(people.list_people()) == 2
+    assert (again.people_added, again.people_updated, again.templates) == (0, 0, 0)
+    assert again.duplicates == 3  # the same photos: nothing stored twice
+    assert {p.name: p.templates for p in people.list_people()} == before
 
 
 def test_annotation_import_takes_the_face_in_the_box(

@@ -291,7 +291,7 @@ def test_the_pipeline_takes_frames_of_two_sizes_alternately(
         assert 0 <= x1 < x2 <= width and 0 <= y1 < y2 <= height  # in this frame's pixels
     ids_by_size = [{r.faces[0].track_id for r in results[parity::2]} for parity in (0, 1)]
     assert all(len(ids) == 1 for ids in ids_by_size) and ids_by_size[0] != ids_by_size[1]
-    assert {f.identity.name for r in results[-4:] for f in r.faces} == {"obama"}
+    assert {f.identity.name for r in results[-4:] for f in r.faces} == {"Obama"}
     gap_frames = int((config.pipeline.track_gap_ms + 100.0) / step_ms) + 1
     only_big = [pipeline.process(Frame(big, i * step_ms, i)) for i in range(30, 30 + gap_frames)]
     assert {r.faces[0].track_id for r in only_big} == ids_by_size[0]  # the big track goes on

@@ -29,7 +29,7 @@ def kiosk(qtbot: QtBot, config: KioskConfig, vision_models: VisionModels) -> Ite
 
 def test_demo_data_is_prepared_once(kiosk: KioskApp, config: KioskConfig) -> None:
     names = {p.name for p in kiosk.people.list_people()}
-    assert names == {"obama", "biden", "eileen_collins"}
+    assert names == {"Obama", "Biden", "Eileen Collins"}  # display names from the folders
     assert len(kiosk.catalog.products()) == 40
     assert (config.paths.data_dir / "demo" / "kiosk.db").exists()
 

@@ -49,7 +49,7 @@ def test_window_shows_frames_and_names_the_demo_people(
     )
     try:
         try:
-            qtbot.waitUntil(lambda: {"obama", "biden"} <= names, timeout=60_000)
+            qtbot.waitUntil(lambda: {"Obama", "Biden"} <= names, timeout=60_000)
         except Exception:
             print(
                 "DEBUG frames",

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QInputDialog,
     QLineEdit,
-    QMessageBox,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -24,7 +23,7 @@ from kiosk.store.bundle import EmbeddingInfo
 from kiosk.store.gallery_exchange import export_gallery, import_gallery
 from kiosk.store.people import PeopleStore
 from kiosk.store.people_records import PersonSummary
-from kiosk.ui.widgets import button, label
+from kiosk.ui.widgets import button, confirm, label
 
 COLUMNS = ("id", "name", "templates", "photos kept", "enrolled", "updated")
 
@@ -108,13 +107,12 @@ class GalleryTab(QWidget):
         person = self.selected()
         if person is None:
             return
-        answer = QMessageBox.question(
+        if confirm(
             self,
             "Forget this person?",
             f"Delete {person.name} and everything about them (templates, photos, visits, "
             "history)? This cannot be undone.",
-        )
-        if answer == QMessageBox.StandardButton.Yes:
+        ):
             self._act(
                 lambda: self.people.forget(person.id, self.staff()), "Forgotten: all deleted."
             )
