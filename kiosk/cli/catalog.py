@@ -84,8 +84,6 @@ def _cmd_list(args: argparse.Namespace, config: KioskConfig, console: Console) -
     table = Table("sku", "name", "category", "price", "tags", title=f"{len(products)} product(s)")
     for p in products:
         price = f"{p.price_cents // 100}.{p.price_cents % 100:02d}"
-        table.add_row(
-            safe(p.sku), safe(p.name), safe(p.category), price, safe(", ".join(p.tags))
-        )
+        table.add_row(safe(p.sku), safe(p.name), safe(p.category), price, safe(", ".join(p.tags)))
     console.print(table)
     return 0

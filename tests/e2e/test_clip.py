@@ -20,8 +20,8 @@ import jsonschema
 import pytest
 
 from kiosk.commands import analyze, loaders
-from kiosk.core.names import name_from_folder
 from kiosk.config import load_config
+from kiosk.core.names import name_from_folder
 from kiosk.vision.models import VisionModels
 
 REPO = Path(__file__).resolve().parents[2]
