@@ -1,8 +1,10 @@
 """The width and height an image file declares in its header, read before decoding it.
 
 So that a tiny file claiming 100,000 x 100,000 pixels is refused before the decoder allocates
-memory for it. PNG, JPEG, BMP and WebP; other formats return None (the decoded size is checked
-after decoding instead). Pure: bytes in, numbers out, never raises.
+memory for it. PNG, JPEG, BMP, WebP and TIFF (the first image's IFD, wherever it sits in the
+file); `is_known_format` tells whether a file is one of these, and the kiosk decodes nothing
+else (a format whose size cannot be read first, such as a deflated TIFF variant it does not
+know, could take gigabytes). Pure: bytes in, numbers out, never raises.
 """
 
 from __future__ import annotations
@@ -13,9 +15,23 @@ _JPEG_SOF = frozenset(range(0xC0, 0xD0)) - {0xC4, 0xC8, 0xCC}
 _JPEG_NO_LENGTH = frozenset(range(0xD0, 0xDA)) | {0x01}
 
 
-def declared_size(data: bytes) -> tuple[int, int] | None:
-    """(width, height) in pixels from the header of a PNG, JPEG, BMP or WebP file, else None."""
+_TIFF_LE, _TIFF_BE = b"II*\x00", b"MM\x00*"
+_TIFF_WIDTH, _TIFF_LENGTH = 256, 257
+
+
+def is_known_format(data: bytes) -> bool:
+    """Whether `data` (the file's first bytes) starts like a PNG, JPEG, BMP, WebP or TIFF."""
+    return data.startswith((b"\x89PNG\r\n\x1a\n", b"\xff\xd8", b"BM", _TIFF_LE, _TIFF_BE)) or (
+        data.startswith(b"RIFF") and data[8:12] == b"WEBP"
+    )
+
+
+def declared_size(data: bytes) -> tuple[int, int] | None:  # noqa: PLR0911 (one per format)
+    """(width, height) in pixels from the header of a PNG, JPEG, BMP, WebP or TIFF file (the
+    whole file for TIFF, whose header may sit at its end), else None."""
     try:
+        if data.startswith((_TIFF_LE, _TIFF_BE)):
+            return _tiff_size(data)
         if data.startswith(b"\x89PNG\r\n\x1a\n") and data[12:16] == b"IHDR":
             width, height = struct.unpack(">II", data[16:24])
             return int(width), int(height)
@@ -48,6 +64,22 @@ def _jpeg_size(data: bytes) -> tuple[int, int] | None:
             return int(width), int(height)
         (length,) = struct.unpack(">H", data[i + 2 : i + 4])
         i += 2 + length
+    return None
+
+
+def _tiff_size(data: bytes) -> tuple[int, int] | None:
+    order = "<" if data.startswith(_TIFF_LE) else ">"
+    (offset,) = struct.unpack(order + "I", data[4:8])
+    (count,) = struct.unpack(order + "H", data[offset : offset + 2])
+    size: dict[int, int] = {}
+    for i in range(min(count, 4096)):
+        at = offset + 2 + 12 * i
+        tag, kind = struct.unpack(order + "HH", data[at : at + 4])
+        if tag in (_TIFF_WIDTH, _TIFF_LENGTH):
+            fmt = "H" if kind == 3 else "I"  # SHORT or LONG
+            (size[tag],) = struct.unpack(order + fmt, data[at + 8 : at + 8 + struct.calcsize(fmt)])
+    if _TIFF_WIDTH in size and _TIFF_LENGTH in size:
+        return size[_TIFF_WIDTH], size[_TIFF_LENGTH]
     return None
 
 

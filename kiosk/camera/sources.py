@@ -17,7 +17,7 @@ import cv2
 import numpy as np
 import numpy.typing as npt
 
-from kiosk.camera.image_header import declared_size
+from kiosk.camera.image_header import declared_size, is_known_format
 from kiosk.core.types import Frame
 from kiosk.errors import CameraError, InputError
 
@@ -63,7 +63,13 @@ def read_image(path: Path) -> npt.NDArray[np.uint8]:
         raise InputError(f"cannot read image {path}: {exc.strerror or exc}") from exc
     if data.size == 0:
         raise InputError(f"image {path} is empty (0 bytes)")
-    _check_pixels(path, declared_size(data[:65536].tobytes()))
+    raw = data.tobytes()
+    if not is_known_format(raw[:16]):
+        raise InputError(f"{path} is not a readable image: not a PNG, JPEG, BMP, WebP or TIFF file")
+    declared = declared_size(raw)
+    if declared is None:
+        raise InputError(f"{path} is not a readable image: its header does not say its size")
+    _check_pixels(path, declared)
     try:
         image = cv2.imdecode(data, cv2.IMREAD_UNCHANGED)
     except cv2.error as exc:

@@ -26,7 +26,7 @@ from rich.progress import (
 )
 
 from kiosk.config import KioskConfig
-from kiosk.core.names import printable
+from kiosk.core.untrusted import printable
 
 Handler = Callable[[argparse.Namespace, KioskConfig, Console], int]
 if TYPE_CHECKING:

@@ -174,7 +174,14 @@ def _cmd_rename(args: argparse.Namespace, config: KioskConfig, console: Console)
 def _cmd_forget(args: argparse.Namespace, config: KioskConfig, console: Console) -> int:
     report = people.forget_person(config, args.person, args.staff)
     rows = ", ".join(f"{table} {n}" for table, n in report.deleted if n)
-    text = f"forgot person {report.person_id} (rows deleted: {rows}); database compacted"
+    compacted = "database compacted"
+    if report.compact_error:
+        compacted = (
+            f"[yellow]the file was not rewritten ({safe(report.compact_error)}): the rows are "
+            f"deleted and overwritten; free disk space; the next forget compacts "
+            f"it[/]"
+        )
+    text = f"forgot person {report.person_id} (rows deleted: {rows}); {compacted}"
     emit(console, args.json, report, text)
     return 0
 

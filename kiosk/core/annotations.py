@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kiosk.core.geometry import Box
+from kiosk.core.untrusted import safe_relative_path
 
 FORMATS = ("createml", "turicreate", "voc")
 
@@ -112,6 +113,8 @@ def _label(value: object) -> str:
 def _image(value: object, images_dir: Path) -> Path:
     if not isinstance(value, str) or not value.strip():
         raise _BadEntryError(f"image must be a file name, got {value!r}")
+    if not safe_relative_path(value.strip()):
+        raise _BadEntryError(f"image must be a file inside {images_dir}, got {value.strip()!r}")
     return images_dir / value.strip()
 
 
@@ -119,12 +122,14 @@ def _json_items(text: str) -> tuple[list[tuple[int, object]], str | None, int]:
     """The elements of a top-level JSON array with the line each starts on.
 
     Returns the elements decoded so far, the error that stopped decoding (or None) and its line.
+    Linear in the text's length (lines are counted once, as the scan moves on).
     """
     decoder = json.JSONDecoder()
     items: list[tuple[int, object]] = []
     pos = len(text) - len(text.lstrip())
+    line, counted = 1 + text.count("\n", 0, pos), pos
     if not text.startswith("[", pos):
-        return items, "expected a JSON list of images ('[')", text.count("\n", 0, pos) + 1
+        return items, "expected a JSON list of images ('[')", line
     pos += 1
     while True:
         while pos < len(text) and text[pos] in " \t\r\n,":
@@ -133,11 +138,13 @@ def _json_items(text: str) -> tuple[list[tuple[int, object]], str | None, int]:
             return items, "the list is not closed (']' missing)", text.count("\n") + 1
         if text[pos] == "]":
             return items, None, 0
-        line = text.count("\n", 0, pos) + 1
+        line, counted = line + text.count("\n", counted, pos), pos
         try:
             value, pos = decoder.raw_decode(text, pos)
         except json.JSONDecodeError as exc:
             return items, f"invalid JSON: {exc.msg}", exc.lineno
+        except RecursionError:
+            return items, "JSON nested too deeply", line
         items.append((line, value))
 
 

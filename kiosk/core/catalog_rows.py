@@ -25,6 +25,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from kiosk.core.untrusted import safe_relative_path, undo_defuse
+
 COLUMNS = (
     "sku",
     "name",
@@ -145,6 +147,8 @@ def parse_json(text: str) -> tuple[RawRow, ...]:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise ValueError(f"not valid JSON: line {exc.lineno}: {exc.msg}") from exc
+    except RecursionError as exc:
+        raise ValueError("not a catalog: JSON nested too deeply") from exc
     if isinstance(data, dict) and "products" in data:
         data = data["products"]
     if not isinstance(data, list):
@@ -266,18 +270,20 @@ def _texts(values: Mapping[str, Any], fail: _Fail) -> dict[str, str]:
         fail("name", f"at most 80 characters, got {len(text['name'])}")
     if text["category"] and not _SLUG.match(text["category"]):
         fail("category", f"expected a lowercase slug like 'snacks', got {text['category']!r}")
+    if not safe_relative_path(text["image"]):
+        fail("image", f"must be a file inside the catalog's folder, got {text['image']!r}")
     return text
 
 
 def _text(value: object) -> str:
-    return "" if value is None else str(value).strip()
+    return "" if value is None else undo_defuse(str(value).strip())
 
 
 def _tags(value: object, fail: _Fail) -> tuple[str, ...]:
     if value is None or value == "":
         return ()
     if isinstance(value, str):
-        items: list[object] = list(value.split(";"))
+        items: list[object] = list(undo_defuse(value.strip()).split(";"))
     elif isinstance(value, list):
         items = value
     else:

@@ -11,8 +11,9 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from kiosk.core.untrusted import BIDI_CONTROLS
+
 MAX_NAME_CHARS = 80
-_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f")
 _SPACES = re.compile(r"\s+")
 
 
@@ -27,7 +28,7 @@ def clean_name(raw: str) -> str:
         raise ValueError("a name must not be empty")
     if len(name) > MAX_NAME_CHARS:
         raise ValueError(f"a name has at most {MAX_NAME_CHARS} characters, got {len(name)}")
-    bad = [c for c in name if unicodedata.category(c) == "Cc" or c in _BIDI_CONTROLS]
+    bad = [c for c in name if unicodedata.category(c) == "Cc" or c in BIDI_CONTROLS]
     if bad:
         codes = ", ".join(sorted({f"U+{ord(c):04X}" for c in bad}))
         raise ValueError(f"a name must not contain control characters ({codes})")
@@ -42,14 +43,3 @@ def name_from_folder(folder: str) -> str:
     if any(c.isupper() for c in folder):
         return " ".join(words)
     return " ".join("-".join(part.capitalize() for part in w.split("-")) for w in words)
-
-
-def printable(text: str) -> str:
-    """`text` with control and bidirectional-override characters shown as `\\xNN` escapes
-    (for terminals and logs of anything that came from a file or a person)."""
-    return "".join(
-        c.encode("unicode_escape").decode("ascii")
-        if unicodedata.category(c) == "Cc" or c in _BIDI_CONTROLS
-        else c
-        for c in text
-    )

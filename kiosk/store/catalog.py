@@ -10,7 +10,8 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
+import logging
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,8 +25,11 @@ from kiosk.core.catalog_rows import (
     parse_json,
     validate_rows,
 )
+from kiosk.core.untrusted import defuse_formula
 from kiosk.errors import InputError
 from kiosk.store.db import Store
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,27 +144,32 @@ class Catalog:
     def export(self, path: Path) -> int:
         """Write every product (active or not) as CSV or JSON by suffix; returns the count.
 
-        Image paths are written relative to `path`'s folder, so the file imports again.
+        Image paths are written relative to `path`'s folder, so the file imports again (images
+        outside that folder are copied into `<stem>_images/` beside it). In CSV, a text cell
+        that a spreadsheet would run as a formula (`=HYPERLINK(...)`, `+`, `-`, `@`) is written
+        with a leading apostrophe, which the import removes again.
 
         Raises:
             InputError: unknown suffix, or the file cannot be written.
         """
+        suffix = path.suffix.lower()
+        if suffix not in {".json", ".csv"}:
+            raise InputError(f"export file must end in .csv or .json, got {path.name}")
         products = self.products(active_only=False)
         names = {c.name: c.display_name for c in self.categories()}
-        records = [_export_record(p, names[p.category], path.parent) for p in products]
-        suffix = path.suffix.lower()
-        if suffix == ".json":
-            text = json.dumps(records, indent=2, ensure_ascii=False) + "\n"
-        elif suffix == ".csv":
-            buffer = io.StringIO()
-            writer = csv.DictWriter(buffer, fieldnames=list(COLUMNS), lineterminator="\n")
-            writer.writeheader()
-            for record in records:
-                writer.writerow({**record, "tags": ";".join(record["tags"])})
-            text = buffer.getvalue()
-        else:
-            raise InputError(f"export file must end in .csv or .json, got {path.name}")
         try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            records = [_export_record(p, names[p.category], path) for p in products]
+            if suffix == ".json":
+                text = json.dumps(records, indent=2, ensure_ascii=False) + "\n"
+            else:
+                buffer = io.StringIO()
+                writer = csv.DictWriter(buffer, fieldnames=list(COLUMNS), lineterminator="\n")
+                writer.writeheader()
+                for record in records:
+                    row = {**record, "tags": ";".join(record["tags"])}
+                    writer.writerow({k: defuse_formula(v) for k, v in row.items()})
+                text = buffer.getvalue()
             path.write_text(text, encoding="utf-8")
         except OSError as exc:
             raise InputError(f"cannot write {path}: {exc.strerror or exc}") from exc
@@ -256,10 +265,26 @@ def _product(row: dict[str, Any]) -> Product:
     )
 
 
-def _export_record(product: Product, display: str, base: Path) -> dict[str, Any]:
-    image = ""
-    if product.image_path:
-        image = Path(os.path.relpath(product.image_path, base.resolve())).as_posix()
+def _export_image(image_path: str, sku: str, export: Path) -> str:
+    """The product image as a path relative to the export's folder, copying it there first
+    when it lives elsewhere (a path with `..` would not import again)."""
+    if not image_path:
+        return ""
+    source, base = Path(image_path), export.parent.resolve()
+    if not source.is_file():
+        log.warning("product %s: image %s is gone; exported without it", sku, source.name)
+        return ""
+    if source.resolve().is_relative_to(base):
+        return source.resolve().relative_to(base).as_posix()
+    folder = base / f"{export.stem}_images"
+    folder.mkdir(exist_ok=True)
+    copy = folder / f"{sku}{source.suffix.lower()}"
+    shutil.copyfile(source, copy)
+    return copy.relative_to(base).as_posix()
+
+
+def _export_record(product: Product, display: str, export: Path) -> dict[str, Any]:
+    image = _export_image(product.image_path, product.sku, export) if product.image_path else ""
     return {
         "sku": product.sku,
         "name": product.name,

@@ -328,10 +328,17 @@ class Store:
         return IntegrityReport(not problems, tuple(problems))
 
     def compact(self) -> None:
-        """Rewrite the file so deleted rows' bytes are gone (after forget), and trim the WAL."""
-        self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        self.db.vacuum()
-        self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        """Rewrite the file so deleted rows' bytes are gone (after forget), and trim the WAL.
+
+        Raises:
+            StoreError: the rewrite failed (a full disk); the data is as it was before it.
+        """
+        try:
+            self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            self.db.vacuum()
+            self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        except sqlite3.OperationalError as exc:
+            raise StoreError(f"database {self.path} could not be compacted: {exc}") from exc
 
     def __enter__(self) -> Store:
         return self

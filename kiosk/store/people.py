@@ -19,7 +19,7 @@ from kiosk.config import PathsConfig
 from kiosk.core.gallery import Gallery
 from kiosk.core.names import clean_name
 from kiosk.core.types import readonly
-from kiosk.errors import InputError, ModelMismatchError, UnknownPersonError
+from kiosk.errors import InputError, ModelMismatchError, StoreError, UnknownPersonError
 from kiosk.store.crypto import Sealed, Vault, load_or_create_key
 from kiosk.store.db import Store, open_store, utc_now
 from kiosk.store.people_records import (
@@ -311,8 +311,12 @@ def forget_person(store: Store, person_id: int, staff: str) -> ForgetReport:
         db.execute("DELETE FROM people WHERE id = ?", [person_id])
         deleted.append(("people", 1))
         _audit(store, staff, FORGET, f"person {person_id}")
-    store.compact()
     log.info("forgot person %d", person_id)
+    try:
+        store.compact()
+    except StoreError as exc:  # deleted and committed: say so, and why the file was not rewritten
+        log.warning("person %d forgotten, but the database was not compacted: %s", person_id, exc)
+        return ForgetReport(person_id, tuple(deleted), str(exc))
     return ForgetReport(person_id, tuple(deleted))
 
 

@@ -116,10 +116,19 @@ class StoredTemplate:
 
 @dataclass(frozen=True, slots=True)
 class ForgetReport:
-    """What forgetting a person deleted: (table, rows) for each table that referenced them."""
+    """What forgetting a person deleted: (table, rows) for each table that referenced them.
+
+    Attributes:
+        person_id: who was forgotten.
+        deleted: (table, rows) for each table that referenced them.
+        compact_error: why rewriting the file failed (e.g. the disk is full), or "" when it was
+            rewritten. The rows are deleted either way and their content overwritten in place
+            (secure_delete); compaction also drops the freed pages.
+    """
 
     person_id: int
     deleted: tuple[tuple[str, int], ...]
+    compact_error: str = ""
 
 
 @dataclass(frozen=True, slots=True)

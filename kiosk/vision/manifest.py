@@ -7,6 +7,7 @@ default thresholds) is read from here, never hard-coded next to the inference co
 from __future__ import annotations
 
 import hashlib
+import math
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -14,6 +15,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from kiosk.core.untrusted import safe_relative_path
 from kiosk.errors import ModelError
 
 MANIFEST_NAME = "manifest.toml"
@@ -21,6 +23,8 @@ SCHEMA_VERSION = 1
 _LAYOUTS = {"NHWC", "NCHW"}
 _COLOURS = {"RGB", "BGR", "GRAY"}
 _RUNTIMES = {"onnxruntime"}
+
+MAX_INPUT_PX = 4096  # no face model takes more; a bigger value is a broken manifest
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,8 +155,10 @@ def _parse_entry(path: Path, models_dir: Path, key: str, body: Any) -> ModelSpec
         )
     except KeyError as exc:
         raise ModelError(f"{where}: missing field {exc.args[0]!r}") from exc
-    except (TypeError, ValueError) as exc:
+    except (TypeError, ValueError, AttributeError, OverflowError) as exc:
         raise ModelError(f"{where}: bad value: {exc}") from exc
+    if not safe_relative_path(str(body["file"])):
+        raise ModelError(f"{where}: file must be inside {models_dir}, got {body['file']!r}")
     _validate(where, spec)
     return spec
 
@@ -182,12 +188,24 @@ def _validate(where: str, spec: ModelSpec) -> None:
         stray = set(mapping) - set(spec.labels)
         if stray:
             problems.append(f"{name} names labels the model does not have: {sorted(stray)}")
-    if any(s == 0 for s in spec.input.std):
-        problems.append("input.std must not contain 0")
-    if len(spec.sha256) != 64 or any(c not in "0123456789abcdef" for c in spec.sha256):
-        problems.append(f"sha256 must be 64 hex digits, got {spec.sha256!r}")
+    problems += _number_problems(spec)
     if problems:
         raise ModelError(f"{where}: " + "; ".join(problems))
+
+
+def _number_problems(spec: ModelSpec) -> list[str]:
+    problems = []
+    if any(s == 0 for s in spec.input.std):
+        problems.append("input.std must not contain 0")
+    if not (1 <= spec.input.height <= MAX_INPUT_PX and 1 <= spec.input.width <= MAX_INPUT_PX):
+        problems.append(f"input height and width must be 1 to {MAX_INPUT_PX}")
+    numbers = [*spec.input.mean, *spec.input.std, spec.input.crop_margin]
+    numbers += [*spec.thresholds.values(), *spec.valence.values()]
+    if not all(math.isfinite(v) for v in numbers):
+        problems.append("mean, std, crop_margin, thresholds and valence must be finite numbers")
+    if len(spec.sha256) != 64 or any(c not in "0123456789abcdef" for c in spec.sha256):
+        problems.append(f"sha256 must be 64 hex digits, got {spec.sha256!r}")
+    return problems
 
 
 def sha256_bytes(data: bytes) -> str:

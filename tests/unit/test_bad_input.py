@@ -287,3 +287,30 @@ def test_malformed_catalog_files_write_nothing(
         assert store.db.execute("SELECT count(*) FROM products").fetchone()[0] == 0
     finally:
         store.close()
+
+
+def _tiff(width: int, height: int, ifd_at_end: bool) -> bytes:
+    """A little-endian TIFF whose first IFD declares `width` x `height` (deflate), optionally
+    placed after a padding blob so that it sits beyond the first 64 KiB."""
+    pad = b"\x00" * (100_000 if ifd_at_end else 0)
+    offset = 8 + len(pad)
+    entries = [(256, 4, 1, width), (257, 4, 1, height), (259, 3, 1, 8)]  # 8: deflate
+    ifd = struct.pack("<H", len(entries))
+    ifd += b"".join(struct.pack("<HHII", *e) for e in entries) + struct.pack("<I", 0)
+    return b"II*\x00" + struct.pack("<I", offset) + pad + ifd
+
+
+@pytest.mark.parametrize("ifd_at_end", [False, True])
+def test_a_huge_deflated_tiff_is_refused_before_decoding(tmp_path: Path, ifd_at_end: bool) -> None:
+    """A 120 KB TIFF declaring 60,000 x 60,000 pixels (it decodes to gigabytes)."""
+    path = tmp_path / "bomb.tif"
+    path.write_bytes(_tiff(60_000, 60_000, ifd_at_end))
+    with pytest.raises(InputError, match="60000 x 60000 pixels, over the limit"):
+        read_image(path)
+
+
+def test_a_format_whose_size_cannot_be_read_first_is_not_decoded(tmp_path: Path) -> None:
+    path = tmp_path / "image.jpg"
+    path.write_bytes(b"P6\n60000 60000\n255\n" + b"\x00" * 64)  # a PNM header, any suffix
+    with pytest.raises(InputError, match="not a PNG, JPEG, BMP, WebP or TIFF"):
+        read_image(path)

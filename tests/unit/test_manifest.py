@@ -128,6 +128,15 @@ def test_manifest_input_name_must_match_model(tiny_models: Path) -> None:
         ('runtime = "onnxruntime"', 'runtime = "tflite"', "runtime must be one of"),
         ('licence = "CC0-1.0"\n', "", "missing field 'licence'"),
         ("schema = 1", "schema = 9", "expected schema = 1, got 9"),
+        ('licence = "CC0-1.0"', 'licence = "CC0-1.0"\nthresholds = 5', "bad value"),
+        ('licence = "CC0-1.0"', 'licence = "CC0-1.0"\nvalence = [1, 2]', "bad value"),
+        ('licence = "CC0-1.0"', 'licence = "CC0-1.0"\nthresholds = {x = nan}', "finite"),
+        ("height = 8", "height = 0", "height and width must be 1 to"),
+        ("width = 8", "width = 100000000000", "height and width must be 1 to"),
+        ("std = [255.0]", "std = [inf]", "finite"),
+        ('file = "tiny.onnx"', 'file = "../../etc/passwd"', "file must be inside"),
+        ('file = "tiny.onnx"', 'file = "/etc/passwd"', "file must be inside"),
+        ("[models.tiny.input]", "input = 7\n[models.other]", "bad value"),
     ],
 )
 def test_bad_manifest_entries_name_the_problem(

@@ -9,7 +9,8 @@ import pytest
 
 from kiosk.cli import main
 from kiosk.config import PathsConfig
-from kiosk.core.names import clean_name, name_from_folder, printable
+from kiosk.core.names import clean_name, name_from_folder
+from kiosk.core.untrusted import printable
 from kiosk.errors import InputError
 from kiosk.store.people import Consent, EnrolRequest, NewTemplate, open_people
 
