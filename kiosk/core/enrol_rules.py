@@ -98,3 +98,54 @@ def check_change(
     if smallest_change(descriptor, previous) < gates.min_change:
         return REPEAT
     return OK
+
+
+NOT_LIVE = GateResult(False, "not_live", "checking it's a live person: blink, or turn your head")
+SOMEONE_ELSE = GateResult(False, "someone_else", "only the person enrolling, please")
+TOO_SOON = GateResult(False, "too_soon", "keep going")
+OFF_POSE = GateResult(False, "off_pose", "")  # the message is the step's instruction
+DUPLICATE = GateResult(False, "already_enrolled", "this face is already enrolled: ask staff")
+
+
+@dataclass(frozen=True, slots=True)
+class PoseStep:
+    """One step of the guided enrolment.
+
+    Attributes:
+        key: "straight", "side" (either way) or "other_side" (the other way than `side`).
+        instruction: what to tell the shopper.
+        captures: captures this step needs.
+        min_abs_yaw, max_abs_yaw: |yaw| band in degrees a capture must fall in.
+    """
+
+    key: str
+    instruction: str
+    captures: int
+    min_abs_yaw: float
+    max_abs_yaw: float
+
+
+def pose_plan(total: int, max_yaw_deg: float) -> tuple[PoseStep, ...]:
+    """The steps of an enrolment of `total` captures: about 40 % facing the camera, then 30 %
+    turned a little to one side, then 30 % to the other side. The turn bands stop at
+    `max_yaw_deg`; the side may be either, the second step asks for the other one."""
+    if total < 3:
+        return (PoseStep("straight", "look straight at the camera", max(total, 1), 0.0, 10.0),)
+    sides = round(total * 0.3)
+    straight = total - 2 * sides
+    turned_min = min(10.0, max_yaw_deg / 2)
+    return (
+        PoseStep("straight", "look straight at the camera", straight, 0.0, 10.0),
+        PoseStep("side", "turn your head a little to one side", sides, turned_min, max_yaw_deg),
+        PoseStep("other_side", "now a little to the other side", sides, turned_min, max_yaw_deg),
+    )
+
+
+def check_pose(step: PoseStep, yaw_deg: float, first_side_sign: float) -> GateResult:
+    """Does a head turned by `yaw_deg` fit `step`? `first_side_sign` is the sign of the yaw
+    the "side" step was done at (0 before it): "other_side" needs the opposite sign."""
+    if not step.min_abs_yaw <= abs(yaw_deg) <= step.max_abs_yaw:
+        return GateResult(False, OFF_POSE.reason, step.instruction)
+    if step.key == "other_side" and yaw_deg * first_side_sign > 0:
+        return GateResult(False, OFF_POSE.reason, step.instruction)
+    return OK

@@ -1,34 +1,67 @@
-"""Live enrolment at the kiosk: consent first, then captures through quality gates, then one save.
+"""Guided live enrolment: consent first, then a live person through a few poses, a review,
+and one save (no Qt, no threads of its own).
 
-No Qt and no threads: the GUI's worker (or a test) calls `feed(image_bgr)` per frame and shows the
-returned `EnrolFeedback.message`. Only captures that pass every gate are kept: exactly one face,
-big enough, facing the camera, sharp, and not a repeat of an earlier capture (embedding change of
-at least `min_change`). `save()` writes the person, consent, encrypted templates (and photos when
-staff opted in) in one transaction, rebuilds the gallery and hands it to `on_saved` (e.g.
-`Pipeline.set_gallery`).
+The GUI's enrolment worker (or a test) calls `feed(frame)` per camera frame and shows the
+returned `EnrolFeedback`. Frames go through the kiosk's own pipeline, so enrolment sees faces,
+tracks, liveness and identities exactly as the shopper screen does. A capture is kept only when:
+- exactly one face is in view, it is the person who started (one track), and it is **live**
+  (a printed photo or a phone screen never is: no one can be enrolled from a picture);
+- the face is big, sharp and turned as the current step asks (`core.enrol_rules.pose_plan`:
+  facing the camera, then a little to one side, then to the other), at least `min_interval_s`
+  after the previous capture and not a repeat of one;
+- the face is not someone already enrolled: when the pipeline recognises an enrolled person
+  (other than the one being re-enrolled), capturing stops and `EnrolFeedback.duplicate` says who;
+  staff choose `add_to_duplicate()` (these captures go to that person) or cancel.
+`review()` shows the captures (face chips, quality) before `save()` writes the person, consent,
+encrypted templates (and photos only when staff opted in) in one transaction.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import cv2
 import numpy as np
+import numpy.typing as npt
 
-from kiosk.config import EnrolmentConfig
-from kiosk.core.enrol_rules import GateResult, GateSettings, check_change, check_face
+from kiosk.config import EnrolmentConfig, PipelineConfig
+from kiosk.core.enrol_rules import (
+    DUPLICATE,
+    NOT_LIVE,
+    SOMEONE_ELSE,
+    TOO_SOON,
+    GateResult,
+    GateSettings,
+    PoseStep,
+    check_change,
+    check_face,
+    check_pose,
+    pose_plan,
+)
 from kiosk.core.gallery import Gallery
 from kiosk.core.geometry import clip_int, expand
-from kiosk.core.quality import measure, recognition_weight
-from kiosk.core.types import FaceBox, FaceMesh, FloatArray
+from kiosk.core.quality import recognition_weight
+from kiosk.core.types import FaceBox, FaceResult, FloatArray, Frame, Quality
 from kiosk.errors import InputError
 from kiosk.store.people import Consent, EnrolRequest, NewTemplate, PeopleStore
 from kiosk.vision.models import VisionModels
-from kiosk.vision.runtime import ImageBGR, grey_face
+from kiosk.vision.pipeline import Pipeline
+from kiosk.vision.runtime import ImageBGR
 
 log = logging.getLogger(__name__)
+
+MIN_INTERVAL_S = 0.2  # captures are spread over time, never a burst of one moment
+
+
+@dataclass(frozen=True, slots=True)
+class Duplicate:
+    """An enrolled person the face in front of the camera was recognised as."""
+
+    person_id: int
+    name: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,12 +70,16 @@ class EnrolFeedback:
 
     Attributes:
         accepted: the frame gave a capture.
-        reason: gate code ("ok", "no_face", "many_faces", "too_small", "turned", "blurry",
-            "repeat", "no_landmarks", "complete").
+        reason: gate code ("ok", "no_face", "many_faces", "not_live", "off_pose", "too_small",
+            "turned", "blurry", "repeat", "too_soon", "someone_else", "already_enrolled",
+            "complete").
         message: what to tell the shopper.
         captures: captures kept so far.
         target: captures that complete the enrolment.
         box: the face considered (frame pixels), or None.
+        step: the pose step now asked for (None when complete).
+        live: the face passed the liveness check.
+        duplicate: who the face already is, when capturing stopped for that.
     """
 
     accepted: bool
@@ -51,16 +88,28 @@ class EnrolFeedback:
     captures: int
     target: int
     box: FaceBox | None
+    step: PoseStep | None = None
+    live: bool = False
+    duplicate: Duplicate | None = None
 
     @property
     def done(self) -> bool:
-        """Enough captures: call `save()`."""
+        """Enough captures: review, then `save()`."""
         return self.captures >= self.target
 
     @property
     def progress(self) -> float:
         """Fraction complete in [0, 1]."""
         return min(1.0, self.captures / self.target)
+
+
+@dataclass(frozen=True, slots=True)
+class CaptureView:
+    """One capture as the review page shows it: the aligned face chip and its quality."""
+
+    chip_rgb: npt.NDArray[np.uint8]
+    quality: Quality
+    step: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +127,9 @@ class EnrolResult:
 class _Capture:
     descriptor: FloatArray
     flip_descriptor: FloatArray | None  # of the mirrored chip, when settings.flip
+    chip_rgb: npt.NDArray[np.uint8]
+    quality: Quality
+    step: str
     weight: float
     photo_jpeg: bytes | None
 
@@ -96,11 +148,15 @@ def gate_settings(config: EnrolmentConfig) -> GateSettings:
 
 @dataclass(slots=True)
 class Enrolment:
-    """One shopper's enrolment, from consent to save. Not shared between threads.
+    """One shopper's enrolment, from consent to save.
+
+    `feed` runs on the enrolment worker (it runs the models); everything else on the thread
+    that owns `people`. The two meet only through a lock around the captures.
 
     Attributes:
         people: the open people store.
         models: loaded models (not closed here).
+        pipeline_config: tracking, identity and liveness rules (the kiosk's).
         settings: gates, number of captures, flip templates.
         consent: recorded before any capture is taken (staff name and scope).
         name: display name of a new person (exactly one of name and person_id).
@@ -111,6 +167,7 @@ class Enrolment:
 
     people: PeopleStore
     models: VisionModels
+    pipeline_config: PipelineConfig
     settings: EnrolmentConfig
     consent: Consent
     name: str | None = None
@@ -119,17 +176,32 @@ class Enrolment:
     on_saved: Callable[[Gallery], None] | None = None
     _captures: list[_Capture] = field(default_factory=list)
     _gates: GateSettings = field(init=False)
+    _plan: tuple[PoseStep, ...] = field(init=False)
+    _pipeline: Pipeline = field(init=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+    _track: int | None = None
+    _side_sign: float = 0.0
+    _last_capture_ms: float = -1e18
+    _duplicate: Duplicate | None = None
+    _max_distance: float = 0.6
 
     def __post_init__(self) -> None:
         if (self.name is None) == (self.person_id is None):
             raise InputError("enrolment needs exactly one of a new name or a person id")
         if self.name is not None and not self.name.strip():
             raise InputError("enrolment needs a non-empty display name")
-        self.people.require_model(self.models.embedder.model_key)
+        embedder = self.models.embedder
+        self.people.require_model(embedder.model_key)
         if self.person_id is not None:
             keeps = self.people.summary(self.person_id).keep_photos
             self.keep_photos = keeps if self.keep_photos is None else self.keep_photos
         self._gates = gate_settings(self.settings)
+        self._plan = pose_plan(self.settings.captures, self.settings.max_yaw_deg)
+        gallery = self.people.gallery(embedder.model_key, embedder.dim)
+        self._pipeline = Pipeline(self.models, gallery, self.pipeline_config)
+        self._max_distance = self.pipeline_config.max_distance or embedder.spec.threshold(
+            "max_distance"
+        )
 
     @property
     def captures(self) -> int:
@@ -137,45 +209,155 @@ class Enrolment:
         return len(self._captures)
 
     @property
-    def done(self) -> bool:
-        """Enough captures to save."""
-        return self.captures >= self.settings.captures
+    def target(self) -> int:
+        """Captures that complete the enrolment."""
+        return sum(step.captures for step in self._plan)
 
-    def feed(self, image_bgr: ImageBGR) -> EnrolFeedback:
-        """Analyse one BGR uint8 (H, W, 3) frame; keep it as a capture if it passes every gate."""
-        if self.done:
+    @property
+    def done(self) -> bool:
+        """Enough captures to review and save."""
+        return self.captures >= self.target
+
+    @property
+    def duplicate(self) -> Duplicate | None:
+        """The enrolled person this face was recognised as, while staff have not decided."""
+        return self._duplicate
+
+    def step(self) -> PoseStep | None:
+        """The pose step now asked for: the first in the plan still short of captures (a
+        dropped capture is asked for again), None when complete."""
+        with self._lock:
+            have = [c.step for c in self._captures]
+        for step in self._plan:
+            if have.count(step.key) < step.captures:
+                return step
+        return None
+
+    def feed(self, frame: Frame) -> EnrolFeedback:
+        """Analyse one camera frame; keep it as a capture if it passes every gate."""
+        step = self.step()
+        if step is None:
             return self._feedback(GateResult(False, "complete", "all done, thank you"), None)
-        faces = self._faces(image_bgr)
+        faces = self._pipeline.process(frame).faces
         if len(faces) != 1:
             return self._feedback(check_face(len(faces), None, self._gates), None)
-        box, mesh = faces[0]
-        trusted = self.models.mesh.trusted(mesh)
-        quality = measure(box, mesh, grey_face(image_bgr, box.xyxy)) if trusted else None
+        face = faces[0]
+        gate = self._gate(face, step)
+        if not gate.ok:
+            return self._feedback(gate, face.box, face)
+        if frame.timestamp_ms - self._last_capture_ms < MIN_INTERVAL_S * 1000.0:
+            return self._feedback(TOO_SOON, face.box, face)
+        assert face.mesh is not None  # checked by _gate
+        chip = self.models.embedder.chip(frame.image_bgr, face.mesh)
+        descriptor = self.models.embedder.embed_chip(chip)
+        with self._lock:
+            previous = np.asarray([c.descriptor for c in self._captures], np.float32)
+        if not self._same_person(face.track_id, descriptor, previous):
+            return self._feedback(SOMEONE_ELSE, face.box, face)
+        verdict = check_change(descriptor, previous, self._gates)
+        if verdict.ok:
+            self._keep(frame, face, step, chip, descriptor)
+        return self._feedback(verdict, face.box, face)
+
+    def _same_person(self, track_id: int, descriptor: FloatArray, previous: FloatArray) -> bool:
+        """The face is the one being enrolled: the same track, or (after the track was lost
+        for a moment) a face close to the captures so far."""
+        if self._track is None or track_id == self._track or previous.size == 0:
+            return True
+        mean = previous.mean(axis=0)
+        if float(np.linalg.norm(descriptor - mean)) <= self._max_distance:
+            self._track = track_id  # the same person, found again
+            return True
+        return False
+
+    def _gate(self, face: FaceResult, step: PoseStep) -> GateResult:
+        """The gates before embedding, most useful instruction first."""
+        identity = face.identity
+        if identity.known and identity.person_id != self.person_id:
+            with self._lock:
+                if self._duplicate is None and identity.person_id is not None:
+                    self._duplicate = Duplicate(identity.person_id, identity.name)
+        if self._duplicate is not None:
+            return DUPLICATE
+        quality = face.quality if face.mesh is not None else None
         verdict = check_face(1, quality, self._gates)
         if not verdict.ok or quality is None:
-            return self._feedback(verdict, box)
-        chip = self.models.embedder.chip(image_bgr, mesh)
-        descriptor = self.models.embedder.embed_chip(chip)
-        previous = [c.descriptor for c in self._captures]
-        verdict = check_change(descriptor, np.asarray(previous, np.float32), self._gates)
-        if verdict.ok:
-            photo = _jpeg_face(image_bgr, box) if self.keep_photos else None
-            weight = min(1.0, recognition_weight(quality, self._gates.min_face_px / 2))
-            flipped = None
-            if self.settings.flip:  # here, on the caller's (worker) thread: save() runs no model
-                flipped = self.models.embedder.embed_chip(np.ascontiguousarray(chip[:, ::-1]))
-            self._captures.append(_Capture(descriptor, flipped, weight, photo))
-        return self._feedback(verdict, box)
+            return verdict
+        if not face.live:
+            return NOT_LIVE
+        return check_pose(step, quality.yaw_deg, self._side_sign)
 
-    def _faces(self, image_bgr: ImageBGR) -> list[tuple[FaceBox, FaceMesh]]:
-        mesh = self.models.mesh
-        found = [(b, mesh.landmarks(image_bgr, b)) for b in self.models.detector.detect(image_bgr)]
-        return [(b, m) for b, m in found if mesh.confirms(b, m)]
+    def _keep(
+        self,
+        frame: Frame,
+        face: FaceResult,
+        step: PoseStep,
+        chip: npt.NDArray[np.uint8],
+        descriptor: FloatArray,
+    ) -> None:
+        assert face.quality is not None
+        photo = _jpeg_face(frame.image_bgr, face.box) if self.keep_photos else None
+        weight = min(1.0, recognition_weight(face.quality, self._gates.min_face_px / 2))
+        flipped = None
+        if self.settings.flip:  # here, on the worker: save() runs no model
+            flipped = self.models.embedder.embed_chip(np.ascontiguousarray(chip[:, ::-1]))
+        capture = _Capture(descriptor, flipped, chip.copy(), face.quality, step.key, weight, photo)
+        with self._lock:
+            self._captures.append(capture)
+        self._track = face.track_id
+        self._last_capture_ms = frame.timestamp_ms
+        if step.key == "side" and self._side_sign == 0.0:
+            self._side_sign = 1.0 if face.quality.yaw_deg > 0 else -1.0
 
-    def _feedback(self, verdict: GateResult, box: FaceBox | None) -> EnrolFeedback:
+    def _feedback(
+        self, verdict: GateResult, box: FaceBox | None, face: FaceResult | None = None
+    ) -> EnrolFeedback:
+        step = self.step()
+        message = verdict.message
+        if verdict.ok and step is not None:
+            message = f"got it: {step.instruction}"
+        elif verdict.reason == TOO_SOON.reason and step is not None:
+            message = step.instruction
         return EnrolFeedback(
-            verdict.ok, verdict.reason, verdict.message, self.captures, self.settings.captures, box
+            accepted=verdict.ok,
+            reason=verdict.reason,
+            message=message,
+            captures=self.captures,
+            target=self.target,
+            box=box,
+            step=step,
+            live=bool(face is not None and face.live),
+            duplicate=self._duplicate,
         )
+
+    def add_to_duplicate(self) -> Duplicate:
+        """Staff decided: these captures belong to the enrolled person the face was recognised
+        as (the consent just given is recorded with them).
+
+        Raises:
+            InputError: no duplicate is pending.
+        """
+        with self._lock:
+            duplicate = self._duplicate
+            if duplicate is None:
+                raise InputError("no enrolled person was recognised; nothing to add to")
+            self.person_id, self.name = duplicate.person_id, None
+            self.keep_photos = self.people.summary(duplicate.person_id).keep_photos
+            self._duplicate = None
+        return duplicate
+
+    def review(self) -> tuple[CaptureView, ...]:
+        """The captures so far, for the review page (in memory only; never stored as images
+        unless staff keep photos)."""
+        with self._lock:
+            return tuple(CaptureView(c.chip_rgb, c.quality, c.step) for c in self._captures)
+
+    def discard(self, index: int) -> None:
+        """Drop one capture (a blink, a bad angle) so the enrolment asks for another."""
+        with self._lock:
+            del self._captures[index]
+            if not any(c.step == "side" for c in self._captures):
+                self._side_sign = 0.0
 
     def _templates(self) -> tuple[NewTemplate, ...]:
         out = [NewTemplate(c.descriptor, "camera", c.weight) for c in self._captures]
@@ -192,12 +374,20 @@ class Enrolment:
         Runs no model (the store's thread may call it while a worker holds the models).
 
         Raises:
-            InputError: nothing captured yet.
+            InputError: nothing captured yet, or an enrolled person was recognised and staff
+                have not decided (`add_to_duplicate` or cancel).
             StoreError: the write failed; nothing was stored.
         """
-        if not self._captures:
-            raise InputError("no capture passed the quality gates yet; nothing to save")
-        templates = self._templates()
+        with self._lock:
+            if self._duplicate is not None:
+                raise InputError(
+                    "this face is already enrolled: add the captures to that person or cancel"
+                )
+            if not self._captures:
+                raise InputError("no capture passed the checks yet; nothing to save")
+            captures = list(self._captures)
+            templates = self._templates()
+            self._captures.clear()
         embedder = self.models.embedder
         person_id = self.people.enrol(
             EnrolRequest(
@@ -206,19 +396,17 @@ class Enrolment:
                 templates=templates,
                 name=self.name,
                 person_id=self.person_id,
-                photos_jpeg=tuple(c.photo_jpeg for c in self._captures if c.photo_jpeg),
+                photos_jpeg=tuple(c.photo_jpeg for c in captures if c.photo_jpeg),
                 keep_photos=self.keep_photos,
             )
         )
-        captures = self.captures
-        self._captures.clear()
         gallery = self.people.gallery(embedder.model_key, embedder.dim)
         if self.on_saved is not None:
             self.on_saved(gallery)
-        log.info("enrolment saved for person %d (%d captures)", person_id, captures)
+        log.info("enrolment saved for person %d (%d captures)", person_id, len(captures))
         new = self.person_id is None
         self.person_id, self.name = person_id, None  # saving again adds to the same person
-        return EnrolResult(person_id, new, captures, len(templates), gallery)
+        return EnrolResult(person_id, new, len(captures), len(templates), gallery)
 
 
 def _jpeg_face(image: ImageBGR, box: FaceBox) -> bytes | None:

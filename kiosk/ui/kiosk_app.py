@@ -115,6 +115,7 @@ class KioskApp:
         return Enrolment(
             self.people,
             self.models,
+            self.config.pipeline,
             self.config.enrolment,
             consent,
             name=None if person_id is not None else name,

@@ -10,8 +10,11 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from kiosk.config import KioskConfig
+from kiosk.core.enrol_rules import PoseStep
 from kiosk.services.demo import demo_config
+from kiosk.services.enrolment import EnrolFeedback
 from kiosk.ui.kiosk_app import KioskApp
+from kiosk.ui.staff.enrol_tab import EnrolTab
 from kiosk.vision.models import VisionModels
 
 
@@ -49,25 +52,81 @@ def test_a_card_tap_is_recorded_as_a_reward(qtbot: QtBot, kiosk: KioskApp) -> No
     assert not card.button.isEnabled()  # the shopper sees it was taken
 
 
-def test_enrolment_wizard_end_to_end_on_the_video(qtbot: QtBot, kiosk: KioskApp) -> None:
+def _open_enrol_tab(kiosk: KioskApp) -> EnrolTab:
     kiosk.staff.sign_in("Dana")
     kiosk.enrol_tab.staff_name = "Dana"
     kiosk.window.show_staff(kiosk.staff)
-    tab = kiosk.enrol_tab
+    return kiosk.enrol_tab
+
+
+def test_the_demo_clips_photos_can_never_be_enrolled(qtbot: QtBot, kiosk: KioskApp) -> None:
+    """The demo clip is made of still photos (of people the demo enrolled): the wizard checks
+    for a live person, recognises the enrolled face, and takes no capture."""
+    tab = _open_enrol_tab(kiosk)
     tab.name.setText("Alex Example")
     tab.start()
     assert tab.pages.currentIndex() == 0 and "consent" in tab.form_message.text()  # no consent
     tab.consent.setChecked(True)
     tab.start()
     assert tab.pages.currentIndex() == 1
+    seen: list[object] = []
+    assert tab.worker is not None
+    tab.worker.sig_feedback.connect(lambda f, _frame: seen.append(f))
+    qtbot.waitUntil(lambda: len(seen) >= 40 or tab.duplicate_box.isVisible(), timeout=60_000)
+    feedback = [f for f in seen if isinstance(f, EnrolFeedback)]
+    assert feedback and all(f.captures == 0 for f in feedback)
+    assert {f.reason for f in feedback} <= {"no_face", "not_live", "already_enrolled"}
+    tab.cancel()
+    assert "Alex Example" not in {p.name for p in kiosk.people.list_people()}
+    assert not kiosk.controller.worker._paused.is_set()  # analysis resumed
+
+
+def test_enrolment_wizard_end_to_end_adds_to_the_recognised_person(
+    qtbot: QtBot, kiosk: KioskApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Liveness and head turns stubbed (both tested on their own). Staff start a new enrolment
+    for a face the kiosk already knows (Obama, from the demo): capture stops and names him;
+    staff add the captures to him; review (drop one, take another); save. No second person."""
+    monkeypatch.setattr("kiosk.vision.pipeline.LivenessTracker", _AlwaysLive)
+    monkeypatch.setattr(
+        "kiosk.services.enrolment.pose_plan",
+        lambda total, _yaw: (PoseStep("straight", "look at the camera", total, 0.0, 25.0),),
+    )
+    small = dataclasses.replace(kiosk.config.enrolment, captures=4)
+    monkeypatch.setattr(kiosk, "config", dataclasses.replace(kiosk.config, enrolment=small))
+    before = {p.name: p.templates for p in kiosk.people.list_people()}
+    tab = _open_enrol_tab(kiosk)
+    tab.name.setText("Alex Example")
+    tab.consent.setChecked(True)
+    tab.start()
+    qtbot.waitUntil(tab.duplicate_box.isVisible, timeout=60_000)
+    assert "Obama" in tab.duplicate_text.text()
+    tab.add_to_existing.click()
+    qtbot.waitUntil(lambda: tab.pages.currentIndex() == 2, timeout=60_000)  # review
+    assert len(tab.review.tiles) == 4
+    tab.review.tiles[0].click()
+    assert len(tab.review.tiles) == 3
+    tab._resume_capture()
     qtbot.waitUntil(lambda: tab.pages.currentIndex() == 2, timeout=60_000)
-    people = {p.name: p for p in kiosk.people.list_people()}
-    assert people["Alex Example"].templates >= kiosk.config.enrolment.captures
-    assert "Alex Example" in kiosk.controller.pipeline._gallery.names.values()
+    tab._save()
+    assert tab.pages.currentIndex() == 3
+    after = {p.name: p.templates for p in kiosk.people.list_people()}
+    assert set(after) == set(before)  # nobody new
+    assert after["Obama"] > before["Obama"]
     audit = list(kiosk.people.store.db.query("SELECT staff, action, detail FROM audit"))
     assert any(a["staff"] == "Dana" for a in audit)
-    assert all("Alex" not in a["detail"] for a in audit)  # no names in the audit log
+    assert all("Obama" not in a["detail"] for a in audit)  # no names in the audit log
     assert not kiosk.controller.worker._paused.is_set()  # analysis resumed
+
+
+class _AlwaysLive:
+    live = True
+
+    def __init__(self, *_args: object) -> None:
+        pass
+
+    def update(self, timestamp_ms: float, mesh: object) -> _AlwaysLive:
+        return self
 
 
 def test_settings_are_saved_atomically(qtbot: QtBot, kiosk: KioskApp) -> None:

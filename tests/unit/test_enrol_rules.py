@@ -3,7 +3,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from kiosk.core.enrol_rules import GateSettings, check_change, check_face, smallest_change
+from kiosk.core.enrol_rules import (
+    GateSettings,
+    check_change,
+    check_face,
+    check_pose,
+    pose_plan,
+    smallest_change,
+)
 from kiosk.core.types import Quality
 
 GATES = GateSettings()
@@ -53,3 +60,21 @@ def test_the_same_frame_twice_is_refused() -> None:
     moved = first + 0.01  # distance 0.01 * sqrt(128) ~= 0.11
     assert check_change(moved, previous, GATES).ok
     assert smallest_change(moved, np.stack([moved, first])) == pytest.approx(0.0)
+
+
+def test_the_pose_plan_faces_then_turns_each_way() -> None:
+    plan = pose_plan(20, max_yaw_deg=25.0)
+    assert [s.key for s in plan] == ["straight", "side", "other_side"]
+    assert [s.captures for s in plan] == [8, 6, 6] and sum(s.captures for s in plan) == 20
+    assert sum(s.captures for s in pose_plan(3, 25.0)) == 3
+    assert [s.key for s in pose_plan(1, 25.0)] == ["straight"]
+
+
+def test_a_turn_must_be_in_the_band_and_the_second_the_other_way() -> None:
+    straight, side, other = pose_plan(20, 25.0)
+    assert check_pose(straight, 3.0, 0.0).ok and not check_pose(straight, 15.0, 0.0).ok
+    assert check_pose(side, -14.0, 0.0).ok and check_pose(side, 14.0, 0.0).ok
+    assert not check_pose(side, 4.0, 0.0).ok and not check_pose(side, 40.0, 0.0).ok
+    assert check_pose(other, 15.0, -1.0).ok  # the first turn was negative
+    refused = check_pose(other, -15.0, -1.0)
+    assert not refused.ok and refused.message == "now a little to the other side"

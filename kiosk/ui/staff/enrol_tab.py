@@ -1,4 +1,10 @@
-"""Enrolment wizard: consent, live capture with feedback, review and save."""
+"""Enrolment wizard: consent, guided live capture with feedback, review, save.
+
+A still photo cannot be enrolled (captures wait for the liveness check), the shopper is guided
+through a few head poses over several seconds, a face that is already enrolled stops the
+capture until staff choose to add to that person or cancel, and staff review every capture
+before anything is saved.
+"""
 
 from __future__ import annotations
 
@@ -24,6 +30,7 @@ from kiosk.services.enrolment import EnrolFeedback, Enrolment
 from kiosk.store.people_records import Consent
 from kiosk.ui.controller import KioskController
 from kiosk.ui.shopper import VideoView, to_qimage
+from kiosk.ui.staff.enrol_review import ReviewGrid
 from kiosk.ui.widgets import button, label
 from kiosk.ui.workers import EnrolWorker
 
@@ -39,7 +46,7 @@ SessionFactory = Callable[[str, Consent, bool, int | None], Enrolment]
 
 
 class EnrolTab(QWidget):
-    """Three pages: consent form, capture (live preview and feedback), done."""
+    """Four pages: consent form, guided live capture, review, done."""
 
     sig_enrolled = Signal(int)  # person id
 
@@ -55,6 +62,7 @@ class EnrolTab(QWidget):
         self.pages = QStackedWidget()
         self.pages.addWidget(self._consent_page())
         self.pages.addWidget(self._capture_page())
+        self.pages.addWidget(self._review_page())
         self.pages.addWidget(self._done_page())
         QVBoxLayout(self).addWidget(self.pages)
 
@@ -82,19 +90,53 @@ class EnrolTab(QWidget):
     def _capture_page(self) -> QWidget:
         page = QWidget()
         self.preview = VideoView()
-        self.feedback = label("Look at the camera", "feedback", wrap=True)
+        self.instruction = label("Look at the camera", "greeting", wrap=True)
+        self.feedback = label("", "feedback", wrap=True)
+        self.live_note = label("", "cardReason", wrap=True)
         self.progress = QProgressBar()
+        self.duplicate_box = QWidget()
+        self.duplicate_text = label("", "feedback", wrap=True)
+        self.add_to_existing = button("Add these captures to that person", "interested")
+        self.add_to_existing.clicked.connect(self._on_add_to_existing)
+        dup_layout = QVBoxLayout(self.duplicate_box)
+        dup_layout.addWidget(self.duplicate_text)
+        dup_layout.addWidget(self.add_to_existing)
+        self.duplicate_box.hide()
         cancel = button("Cancel")
         cancel.clicked.connect(self.cancel)
         side = QVBoxLayout()
         side.addWidget(label("2 · Capture", "title"))
+        side.addWidget(self.instruction)
         side.addWidget(self.feedback)
+        side.addWidget(self.live_note)
         side.addWidget(self.progress)
+        side.addWidget(self.duplicate_box)
         side.addStretch(1)
         side.addWidget(cancel)
         layout = QHBoxLayout(page)
         layout.addWidget(self.preview, 3)
         layout.addLayout(side, 2)
+        return page
+
+    def _review_page(self) -> QWidget:
+        page = QWidget()
+        self.review = ReviewGrid()
+        self.review.sig_drop.connect(self._on_drop)
+        save = button("Save", "interested")
+        save.clicked.connect(self._save)
+        retake = button("Take more")
+        retake.clicked.connect(self._resume_capture)
+        cancel = button("Cancel: save nothing")
+        cancel.clicked.connect(self.cancel)
+        self.review_message = label("", "feedback", wrap=True)
+        buttons = QHBoxLayout()
+        for widget in (save, retake, cancel):
+            buttons.addWidget(widget)
+        layout = QVBoxLayout(page)
+        layout.addWidget(label("3 · Review", "title"))
+        layout.addWidget(self.review, 1)
+        layout.addWidget(self.review_message)
+        layout.addLayout(buttons)
         return page
 
     def _done_page(self) -> QWidget:
@@ -103,7 +145,7 @@ class EnrolTab(QWidget):
         again = button("Enrol someone else", "interested")
         again.clicked.connect(self.reset)
         layout = QVBoxLayout(page)
-        layout.addWidget(label("3 · Saved", "title"))
+        layout.addWidget(label("4 · Saved", "title"))
         layout.addWidget(self.summary)
         layout.addWidget(again)
         layout.addStretch(1)
@@ -130,8 +172,13 @@ class EnrolTab(QWidget):
         except KioskError as exc:
             self.form_message.setText(str(exc))
             return
-        self.progress.setRange(0, self.session.settings.captures)
-        self.progress.setValue(0)
+        self.duplicate_box.hide()
+        self._resume_capture()
+
+    def _resume_capture(self) -> None:
+        assert self.session is not None
+        self.progress.setRange(0, self.session.target)
+        self.progress.setValue(self.session.captures)
         self._slot = LatestSlot()
         self.worker = EnrolWorker(self._feed, self._slot, self.controller.models_lock)
         self.worker.sig_feedback.connect(self._on_feedback)
@@ -142,7 +189,7 @@ class EnrolTab(QWidget):
 
     def _feed(self, frame: Frame) -> EnrolFeedback:
         assert self.session is not None
-        return self.session.feed(frame.image_bgr)
+        return self.session.feed(frame)
 
     def _on_feedback(self, feedback: object, frame: Frame) -> None:
         if not isinstance(feedback, EnrolFeedback):
@@ -160,10 +207,48 @@ class EnrolTab(QWidget):
             StageTimes(),
         )
         self.preview.show_frame(to_qimage(frame.image_bgr), result)
+        if feedback.step is not None:
+            self.instruction.setText(feedback.step.instruction.capitalize())
         self.feedback.setText(feedback.message.capitalize())
+        self.live_note.setText(
+            "Live person confirmed." if feedback.live else "Checking it's a live person…"
+        )
         self.progress.setValue(feedback.captures)
+        if feedback.duplicate is not None and self.duplicate_box.isHidden():
+            self._show_duplicate(feedback)
         if feedback.done:
-            self._save()
+            self._stop_capture()
+            self._show_review()
+
+    def _show_duplicate(self, feedback: EnrolFeedback) -> None:
+        duplicate = feedback.duplicate
+        assert duplicate is not None
+        self._stop_capture()
+        self.duplicate_text.setText(
+            f"This face is already enrolled as {duplicate.name} (person {duplicate.person_id}). "
+            "Add these captures to that person, or cancel."
+        )
+        self.duplicate_box.show()
+
+    def _on_add_to_existing(self) -> None:
+        assert self.session is not None
+        duplicate = self.session.add_to_duplicate()
+        self.reenrol_id = duplicate.person_id
+        self.name.setText(duplicate.name)
+        self.duplicate_box.hide()
+        self._resume_capture()
+
+    def _show_review(self) -> None:
+        assert self.session is not None
+        self.review.show_captures(self.session.review())
+        self.review_message.clear()
+        self.pages.setCurrentIndex(2)
+
+    def _on_drop(self, index: int) -> None:
+        assert self.session is not None
+        self.session.discard(index)
+        self.review.show_captures(self.session.review())
+        self.review_message.setText("Dropped. Take more to replace it, or save.")
 
     def _save(self) -> None:
         self._stop_capture()
@@ -171,13 +256,13 @@ class EnrolTab(QWidget):
         try:
             saved = self.session.save()
         except KioskError as exc:
-            self.feedback.setText(f"Not saved: {exc}")
+            self.review_message.setText(f"Not saved: {exc}")
             return
         self.summary.setText(
             f"{self.name.text().strip()} is enrolled: {saved.captures} captures, "
             f"{saved.templates} templates stored (encrypted)."
         )
-        self.pages.setCurrentIndex(2)
+        self.pages.setCurrentIndex(3)
         self.sig_enrolled.emit(saved.person_id)
 
     def cancel(self) -> None:
@@ -195,11 +280,13 @@ class EnrolTab(QWidget):
         self.consent.setChecked(False)
         self.keep_photos.setChecked(False)
         self.form_message.clear()
+        self.duplicate_box.hide()
         self.pages.setCurrentIndex(0)
 
     def _stop_capture(self) -> None:
         if self._slot is not None:
             self.controller.camera.remove_tap(self._slot)
+            self._slot = None
         if self.worker is not None:
             self.worker.stop()
             self.worker.wait(5000)
