@@ -104,7 +104,7 @@ NOT_LIVE = GateResult(False, "not_live", "checking it's a live person: blink, or
 SOMEONE_ELSE = GateResult(False, "someone_else", "only the person enrolling, please")
 TOO_SOON = GateResult(False, "too_soon", "keep going")
 OFF_POSE = GateResult(False, "off_pose", "")  # the message is the step's instruction
-DUPLICATE = GateResult(False, "already_enrolled", "this face is already enrolled: ask staff")
+DUPLICATE = GateResult(False, "already_enrolled", "capture paused: this face is already enrolled")
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,7 +29,7 @@ from kiosk.errors import KioskError
 from kiosk.services.enrolment import EnrolFeedback, Enrolment
 from kiosk.store.people_records import Consent
 from kiosk.ui.controller import KioskController
-from kiosk.ui.shopper import VideoView, to_qimage
+from kiosk.ui.shopper import Overlays, VideoView, to_qimage
 from kiosk.ui.staff.enrol_review import ReviewGrid
 from kiosk.ui.widgets import button, label
 from kiosk.ui.workers import EnrolWorker
@@ -90,6 +90,7 @@ class EnrolTab(QWidget):
     def _capture_page(self) -> QWidget:
         page = QWidget()
         self.preview = VideoView()
+        self.preview.overlays = Overlays(names=False, emotion=False, mask=False)  # the box only
         self.instruction = label("Look at the camera", "greeting", wrap=True)
         self.feedback = label("", "feedback", wrap=True)
         self.live_note = label("", "cardReason", wrap=True)
