@@ -1,2 +1,3 @@
-"""Services the GUI and the CLI share, joining store, vision and recommend (no Qt here):
-enrolment, suggestions."""
+"""What the kiosk does, with no Qt: the shopper session (visits, suggestions, greeting), guided
+enrolment, people import, staff access, demo mode and scratch kiosks. The GUI, the CLI, the
+self-test and the benchmarks all drive these same objects."""
