@@ -1,13 +1,21 @@
-"""The encrypted gallery bundle another kiosk or the iPad imports (ios_companion/BUNDLE_FORMAT.md).
+"""The signed, encrypted gallery bundle another kiosk or the iPad imports (format 2).
 
-A ZIP (``.ifacebundle``): ``manifest.json`` first (plain JSON: format, version, created_at,
-embedding model key + ONNX sha256 + dim + threshold, counts, cipher parameters, sha256 of every
-plain entry), then ``gallery.enc`` = salt (16) || nonce (12) || AES-256-GCM ciphertext || tag
-(16), key = scrypt(NFC-normalised UTF-8 passphrase, salt, N=2^15, r=8, p=1, dkLen=32),
-associated data = the exact ``manifest.json`` bytes; optionally ``catalog.json`` and
-``images/<sha256>.jpg``. The plaintext is JSON ``{"people": [{id, display_name, consent,
-preferences, templates_b64, template_count, mean_b64}]}`` with raw float32 little-endian
-descriptors. No face image is ever exported.
+ios_companion/BUNDLE_FORMAT.md is the specification; in short: a ZIP (``.ifacebundle``) whose
+entries are all stored uncompressed, in this order:
+
+- ``manifest.json``: plain JSON: format, version, created_at, expires_at, an increasing counter,
+  the signer's fingerprint, the embedding model (key, ONNX sha256, dim, threshold), counts, the
+  cipher parameters, the shop's recognition and liveness rules, the sha256 of every plain entry;
+- ``signature.json``: Ed25519 over the sha256 of manifest.json and of gallery.enc
+  (kiosk.store.bundle_signing);
+- ``gallery.enc``: salt (16) || nonce (12) || AES-256-GCM ciphertext || tag (16), key =
+  scrypt(NFC UTF-8 passphrase, salt, N=2^15, r=8, p=1, 32 bytes), associated data = the exact
+  manifest.json bytes. Plaintext: JSON ``{"people": [{id, display_name, consent, preferences,
+  templates_b64, template_count}], "forgotten": [id, ...]}``; ids are the people's stable uids
+  (32 hex), templates raw float32 little-endian;
+- optionally ``catalog.json`` and ``images/<sha256>.<jpg|png>``.
+
+No face image is ever exported. Reading (caps, signature, validation) is kiosk.store.bundle_read.
 """
 
 from __future__ import annotations
@@ -20,25 +28,45 @@ import unicodedata
 import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from pathlib import Path, PurePosixPath
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import numpy as np
-from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from kiosk.core.types import FloatArray, readonly
-from kiosk.errors import CryptoError, InputError, ModelMismatchError
+from kiosk.core.types import FloatArray
+from kiosk.errors import InputError
+from kiosk.store import bundle_signing
+from kiosk.store.bundle_passphrase import MIN_PASSPHRASE, passphrase_problem
+
+__all__ = [
+    "FORMAT",
+    "FORMAT_VERSION",
+    "MIN_PASSPHRASE",
+    "SUFFIX",
+    "BundleExtras",
+    "BundlePerson",
+    "EmbeddingInfo",
+    "GalleryBundle",
+    "derive_key",
+    "rfc3339",
+    "write_bundle",
+]
 
 FORMAT = "iface-bundle"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 SUFFIX = ".ifacebundle"
-MIN_PASSPHRASE = 10
 SCRYPT_N, SCRYPT_R, SCRYPT_P, KEY_BYTES = 2**15, 8, 1, 32
 SALT_BYTES, NONCE_BYTES, TAG_BYTES = 16, 12, 16
-MANIFEST, GALLERY = "manifest.json", "gallery.enc"
-_WRONG = "wrong passphrase or damaged bundle"
+MANIFEST, SIGNATURE, GALLERY, CATALOG = (
+    "manifest.json",
+    "signature.json",
+    "gallery.enc",
+    "catalog.json",
+)
+DEFAULT_VALID_DAYS, MAX_VALID_DAYS = 14, 90
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,11 +84,11 @@ class BundlePerson:
     """One person in a bundle.
 
     Attributes:
-        id: a stable opaque id (UUID text).
+        id: the person's stable id (people.uid: 32 lowercase hex), the same on every kiosk.
         display_name: the name staff entered.
         consent_given_at: RFC 3339 UTC with `Z`.
         consent_scope: e.g. ("recognition", "suggestions").
-        preferences: JSON object text.
+        preferences: JSON object text, e.g. '{"categories": ["tea"]}'.
         templates: float32 (T, D) raw descriptors, read-only.
     """
 
@@ -70,11 +98,6 @@ class BundlePerson:
     consent_scope: tuple[str, ...]
     preferences: str
     templates: FloatArray
-
-    @property
-    def mean(self) -> FloatArray:
-        """The mean template (D,)."""
-        return readonly(self.templates.mean(axis=0))
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,18 +111,56 @@ class BundleExtras:
 
 @dataclass(frozen=True, slots=True)
 class GalleryBundle:
-    """A read bundle: its manifest fields and the decrypted people."""
+    """A bundle's manifest facts and its decrypted people and tombstones.
+
+    Attributes:
+        created_at, expires_at: RFC 3339 UTC.
+        counter: the exporting kiosk's export counter (increases with every export).
+        signer: fingerprint (sha256 hex) of the signing key.
+        embedding: the model that made the templates.
+        people: the people, in bundle order.
+        forgotten: ids of people who were forgotten and must not come back.
+        templates: total templates.
+        extra_entries: plain entries (catalog.json, images/...).
+        rules: the exporting kiosk's recognition and liveness rules (JSON object).
+    """
 
     created_at: str
+    expires_at: str
+    counter: int
+    signer: str
     embedding: EmbeddingInfo
     people: tuple[BundlePerson, ...]
+    forgotten: tuple[str, ...]
     templates: int
     extra_entries: tuple[str, ...]
+    rules: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Sealing:
+    """How a bundle is sealed: who signs it, its counter and validity, its randomness.
+
+    `salt` and `nonce` are None (fresh random bytes) except when writing test vectors.
+    """
+
+    key: Ed25519PrivateKey
+    counter: int
+    created_by: str
+    valid_days: int = DEFAULT_VALID_DAYS
+    now: datetime | None = None
+    salt: bytes | None = None
+    nonce: bytes | None = None
 
 
 def rfc3339(moment: datetime) -> str:
     """UTC, seconds precision, `Z` suffix."""
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def parse_rfc3339(text: str) -> datetime:
+    """The inverse of `rfc3339`; ValueError for anything else."""
+    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
 
 
 def derive_key(passphrase: str, salt: bytes) -> bytes:
@@ -116,18 +177,23 @@ def _b64_matrix(matrix: FloatArray) -> str:
 
 def _manifest(
     people: Sequence[BundlePerson],
-    embedding: EmbeddingInfo,
     *,
-    created_by: str,
-    now: datetime,
+    forgotten: Sequence[str],
+    embedding: EmbeddingInfo,
+    sealing: Sealing,
+    rules: Mapping[str, Any],
     extras: BundleExtras | None,
     plain: Mapping[str, bytes],
 ) -> bytes:
+    moment = sealing.now or datetime.now(UTC)
     manifest = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
-        "created_at": rfc3339(now),
-        "created_by": created_by,
+        "created_at": rfc3339(moment),
+        "expires_at": rfc3339(moment + timedelta(days=sealing.valid_days)),
+        "counter": sealing.counter,
+        "created_by": sealing.created_by,
+        "signer": bundle_signing.signer_of(sealing.key).fingerprint,
         "embedding": {
             "model_key": embedding.model_key,
             "onnx_sha256": embedding.onnx_sha256,
@@ -138,6 +204,7 @@ def _manifest(
         "counts": {
             "people": len(people),
             "templates": sum(int(p.templates.shape[0]) for p in people),
+            "forgotten": len(forgotten),
             "products": extras.products if extras else 0,
             "images": len(extras.images) if extras else 0,
         },
@@ -150,9 +217,36 @@ def _manifest(
             "tag_bytes": TAG_BYTES,
             "aad": MANIFEST,
         },
+        "rules": dict(rules),
         "files": {name: hashlib.sha256(data).hexdigest() for name, data in plain.items()},
     }
     return json.dumps(manifest, indent=2).encode("utf-8")
+
+
+def _plaintext(people: Sequence[BundlePerson], forgotten: Sequence[str]) -> bytes:
+    body = {
+        "people": [
+            {"id": p.id, "display_name": p.display_name}
+            | {"consent": {"given_at": p.consent_given_at, "scope": list(p.consent_scope)}}
+            | {"preferences": json.loads(p.preferences or "{}")}
+            | {"templates_b64": _b64_matrix(p.templates), "template_count": len(p.templates)}
+            for p in people
+        ],
+        "forgotten": list(forgotten),
+    }
+    return json.dumps(body).encode("utf-8")
+
+
+def _check_writable(sealing: Sealing, passphrase: str) -> None:
+    problem = passphrase_problem(passphrase)
+    if problem is not None:
+        raise InputError(problem)
+    if not 1 <= sealing.valid_days <= MAX_VALID_DAYS:
+        raise InputError(
+            f"a bundle is valid for 1 to {MAX_VALID_DAYS} days, got {sealing.valid_days}"
+        )
+    if sealing.counter < 1:
+        raise InputError(f"the export counter starts at 1, got {sealing.counter}")
 
 
 def write_bundle(
@@ -160,142 +254,71 @@ def write_bundle(
     people: Sequence[BundlePerson],
     embedding: EmbeddingInfo,
     passphrase: str,
+    sealing: Sealing,
     *,
-    created_by: str,
+    forgotten: Sequence[str] = (),
+    rules: Mapping[str, Any] | None = None,
     extras: BundleExtras | None = None,
-    now: datetime | None = None,
 ) -> GalleryBundle:
-    """Write a bundle (atomically: beside `path`, then renamed).
+    """Write a bundle (atomically: beside `path`, then renamed). Safe off the GUI thread.
 
     Raises:
-        InputError: the passphrase is shorter than MIN_PASSPHRASE, or the file cannot be written.
+        InputError: a weak passphrase, a validity outside 1..90 days, or the file cannot be
+            written.
     """
-    if len(passphrase) < MIN_PASSPHRASE:
-        raise InputError(f"the bundle passphrase needs at least {MIN_PASSPHRASE} characters")
+    _check_writable(sealing, passphrase)
     plain: dict[str, bytes] = {}
     if extras is not None:
-        plain["catalog.json"] = extras.catalog_json
+        plain[CATALOG] = extras.catalog_json
         plain |= {f"images/{name}": data for name, data in extras.images.items()}
-    moment = now or datetime.now(UTC)
     manifest = _manifest(
-        people, embedding, created_by=created_by, now=moment, extras=extras, plain=plain
+        people,
+        forgotten=forgotten,
+        embedding=embedding,
+        sealing=sealing,
+        rules=rules or {},
+        extras=extras,
+        plain=plain,
     )
-    body = {
-        "people": [
-            {"id": p.id, "display_name": p.display_name}
-            | {"consent": {"given_at": p.consent_given_at, "scope": list(p.consent_scope)}}
-            | {"preferences": json.loads(p.preferences or "{}")}
-            | {"templates_b64": _b64_matrix(p.templates), "template_count": len(p.templates)}
-            | {"mean_b64": _b64_matrix(p.mean)}
-            for p in people
-        ]
-    }
-    salt, nonce = secrets.token_bytes(SALT_BYTES), secrets.token_bytes(NONCE_BYTES)
+    salt = sealing.salt or secrets.token_bytes(SALT_BYTES)
+    nonce = sealing.nonce or secrets.token_bytes(NONCE_BYTES)
     sealed = AESGCM(derive_key(passphrase, salt)).encrypt(
-        nonce, json.dumps(body).encode("utf-8"), manifest
+        nonce, _plaintext(people, forgotten), manifest
     )
+    gallery = salt + nonce + sealed
+    entries = [
+        (MANIFEST, manifest),
+        (SIGNATURE, bundle_signing.sign(sealing.key, manifest, gallery)),
+        (GALLERY, gallery),
+        *plain.items(),
+    ]
+    _write_zip(path, entries)
+    facts = json.loads(manifest)
+    return GalleryBundle(
+        created_at=facts["created_at"],
+        expires_at=facts["expires_at"],
+        counter=sealing.counter,
+        signer=facts["signer"],
+        embedding=embedding,
+        people=tuple(people),
+        forgotten=tuple(forgotten),
+        templates=facts["counts"]["templates"],
+        extra_entries=tuple(plain),
+        rules=facts["rules"],
+    )
+
+
+def _write_zip(path: Path, entries: Sequence[tuple[str, bytes]]) -> None:
     tmp = path.with_name(path.name + ".tmp")
+    stamp = (1980, 1, 1, 0, 0, 0)  # fixed: the same content gives the same bytes
     try:
-        with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as archive:
-            archive.writestr(MANIFEST, manifest)
-            archive.writestr(GALLERY, salt + nonce + sealed, zipfile.ZIP_STORED)
-            for name, data in plain.items():
-                archive.writestr(name, data)
+        with zipfile.ZipFile(tmp, "w", zipfile.ZIP_STORED) as archive:
+            for name, data in entries:
+                info = zipfile.ZipInfo(name, date_time=stamp)
+                info.compress_type = zipfile.ZIP_STORED
+                info.external_attr = 0o600 << 16
+                archive.writestr(info, data)
         tmp.replace(path)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
         raise InputError(f"cannot write bundle {path}: {exc.strerror or exc}") from exc
-    total = sum(len(p.templates) for p in people)
-    return GalleryBundle(rfc3339(moment), embedding, tuple(people), total, tuple(plain))
-
-
-def _safe_names(archive: zipfile.ZipFile, path: Path) -> None:
-    names = archive.namelist()
-    if not names or names[0] != MANIFEST:
-        raise InputError(f"{path}: not a gallery bundle ({MANIFEST} must be the first entry)")
-    for name in names:
-        parts = PurePosixPath(name).parts
-        allowed = name in {MANIFEST, GALLERY, "catalog.json"} or (
-            len(parts) == 2 and parts[0] == "images"
-        )
-        if not allowed or name.startswith("/") or ".." in parts or not name.isascii():
-            raise InputError(f"{path}: unexpected or unsafe entry {name!r} in the bundle")
-
-
-def _check_manifest(manifest: Any, path: Path, onnx_sha256: str) -> EmbeddingInfo:
-    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
-        raise InputError(f"{path}: not a gallery bundle (format is not {FORMAT!r})")
-    version = manifest.get("format_version")
-    if not isinstance(version, int) or version > FORMAT_VERSION:
-        raise InputError(
-            f"{path}: bundle format version {version!r}; this kiosk reads up to "
-            f"{FORMAT_VERSION}: update the kiosk"
-        )
-    emb = manifest.get("embedding") or {}
-    theirs = str(emb.get("onnx_sha256", ""))
-    if theirs != onnx_sha256:
-        raise ModelMismatchError(
-            f"{path}: bundle made with embedding model {theirs or '(none)'}, this kiosk has "
-            f"{onnx_sha256}: export again from a kiosk with the same model"
-        )
-    return EmbeddingInfo(
-        str(emb.get("model_key", "")),
-        theirs,
-        int(emb.get("dim", 0)),
-        float(emb.get("max_distance", 0)),
-    )
-
-
-def _person(raw: Any, dim: int) -> BundlePerson:
-    data = base64.b64decode(raw["templates_b64"], validate=True)
-    count = int(raw["template_count"])
-    if len(data) != 4 * count * dim or count < 1:
-        raise ValueError(f"{count} templates of {dim} floats need {4 * count * dim} bytes")
-    consent = raw.get("consent") or {}
-    return BundlePerson(
-        id=str(raw["id"]),
-        display_name=str(raw["display_name"]),
-        consent_given_at=str(consent.get("given_at", "")),
-        consent_scope=tuple(str(s) for s in consent.get("scope", ())),
-        preferences=json.dumps(raw.get("preferences") or {}),
-        templates=readonly(np.frombuffer(data, dtype="<f4").reshape(count, dim)),
-    )
-
-
-def read_bundle(path: Path, passphrase: str, onnx_sha256: str) -> GalleryBundle:
-    """Open a bundle made for the embedding model `onnx_sha256`.
-
-    Raises:
-        InputError: not a readable bundle, unsafe entries, a plain entry fails its hash.
-        ModelMismatchError: made with another embedding model (both sha256 named).
-        CryptoError: wrong passphrase or damaged gallery.
-    """
-    try:
-        with zipfile.ZipFile(path) as archive:
-            _safe_names(archive, path)
-            manifest_bytes = archive.read(MANIFEST)
-            manifest = json.loads(manifest_bytes)
-            embedding = _check_manifest(manifest, path, onnx_sha256)
-            for name, digest in (manifest.get("files") or {}).items():
-                if hashlib.sha256(archive.read(name)).hexdigest() != digest:
-                    raise InputError(f"{path}: {name} does not match its sha256 in the manifest")
-            blob = archive.read(GALLERY)
-            extras = tuple(n for n in archive.namelist() if n not in {MANIFEST, GALLERY})
-    except (OSError, zipfile.BadZipFile, KeyError, json.JSONDecodeError) as exc:
-        raise InputError(f"{path}: not a readable gallery bundle: {exc}") from exc
-    salt, nonce = blob[:SALT_BYTES], blob[SALT_BYTES : SALT_BYTES + NONCE_BYTES]
-    try:
-        plain = AESGCM(derive_key(passphrase, salt)).decrypt(
-            nonce, blob[SALT_BYTES + NONCE_BYTES :], manifest_bytes
-        )
-    except (InvalidTag, ValueError) as exc:
-        raise CryptoError(f"{path}: {_WRONG}") from exc
-    try:
-        people = tuple(_person(p, embedding.dim) for p in json.loads(plain)["people"])
-    except (KeyError, TypeError, ValueError) as exc:
-        raise InputError(f"{path}: the gallery does not match the manifest: {exc}") from exc
-    counts = manifest.get("counts") or {}
-    total = sum(len(p.templates) for p in people)
-    if counts.get("people") != len(people) or counts.get("templates") != total:
-        raise InputError(f"{path}: the gallery's counts do not match the manifest")
-    return GalleryBundle(str(manifest.get("created_at", "")), embedding, people, total, extras)

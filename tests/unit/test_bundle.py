@@ -1,8 +1,12 @@
+"""Gallery bundles between kiosks: round trip, stable ids, signatures, counters, tombstones."""
+
 from __future__ import annotations
 
 import json
+import stat
 import zipfile
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -10,12 +14,16 @@ import pytest
 
 from kiosk.config import PathsConfig
 from kiosk.errors import CryptoError, InputError, ModelMismatchError
-from kiosk.store.bundle import (
-    EmbeddingInfo,
-    derive_key,
-    read_bundle,
+from kiosk.store import bundle_ledger
+from kiosk.store.bundle import EmbeddingInfo, derive_key
+from kiosk.store.bundle_passphrase import passphrase_problem
+from kiosk.store.bundle_read import Expectation, read_bundle
+from kiosk.store.bundle_signing import load_signing_key, signer_of, signing_key_path
+from kiosk.store.gallery_exchange import (
+    default_settings,
+    export_gallery,
+    import_gallery,
 )
-from kiosk.store.gallery_exchange import export_gallery, import_gallery
 from kiosk.store.people import Consent, EnrolRequest, NewTemplate, PeopleStore, open_people
 
 SHA, OTHER = "c" * 64, "d" * 64
@@ -44,36 +52,56 @@ def source(tmp_path: Path) -> Iterator[PeopleStore]:
     people.close()
 
 
+@pytest.fixture
+def target(tmp_path: Path) -> Iterator[PeopleStore]:
+    people = new_store(tmp_path / "b")
+    yield people
+    people.close()
+
+
 def export(people: PeopleStore, path: Path) -> Path:
     export_gallery(people, path, EMB, PASS, staff="anna", created_by="iface-kiosk test")
     return path
 
 
-def test_round_trip_between_two_databases(source: PeopleStore, tmp_path: Path) -> None:
+def expect(**changes: object) -> Expectation:
+    return Expectation(**({"onnx_sha256": SHA, "dim": 128} | changes))  # type: ignore[arg-type]
+
+
+def test_round_trip_between_two_databases(
+    source: PeopleStore, target: PeopleStore, tmp_path: Path
+) -> None:
     path = export(source, tmp_path / "g.ifacebundle")
     with zipfile.ZipFile(path) as archive:
-        assert archive.namelist() == ["manifest.json", "gallery.enc"]
+        assert archive.namelist() == ["manifest.json", "signature.json", "gallery.enc"]
+        assert {i.compress_type for i in archive.infolist()} == {zipfile.ZIP_STORED}
         manifest = json.loads(archive.read("manifest.json"))
         blob = archive.read("gallery.enc")
-    assert manifest["format"] == "iface-bundle" and manifest["format_version"] == 1
-    assert manifest["embedding"]["onnx_sha256"] == SHA
-    assert manifest["counts"] == {"people": 2, "templates": 5, "products": 0, "images": 0}
-    assert manifest["created_at"].endswith("Z")
+    assert manifest["format"] == "iface-bundle" and manifest["format_version"] == 2
+    assert manifest["embedding"]["onnx_sha256"] == SHA and manifest["counter"] == 1
+    assert manifest["counts"] == {
+        "people": 2,
+        "templates": 5,
+        "forgotten": 0,
+        "products": 0,
+        "images": 0,
+    }
+    assert set(manifest["rules"]) == {"vote", "tracking", "schedule", "emotion", "liveness"}
+    assert manifest["signer"] == signer_of(load_signing_key(tmp_path / "a")).fingerprint
     assert b"Ada" not in blob and templates(3, 1)[0].vector.tobytes() not in blob
 
-    target = new_store(tmp_path / "b")
     report = import_gallery(target, path, PASS, SHA, staff="ben")
     assert (report.people_added, report.people_updated, report.templates_added) == (2, 0, 5)
-    before = source.gallery(SHA)
-    after = target.gallery(SHA)
-    assert sorted(after.names.values()) == ["Ada", "Bea"]
-    for person_id, name in before.names.items():
-        mine = before.templates[before.person_ids == person_id]
-        theirs_id = next(i for i, n in after.names.items() if n == name)
-        np.testing.assert_array_equal(
-            np.sort(mine, axis=0), np.sort(after.templates[after.person_ids == theirs_id], axis=0)
-        )
-    consent = target.detail(1).consents[0]
+    assert report.signer == manifest["signer"] and report.counter == 1
+    mine = {p.uid: p.name for p in source.list_people()}
+    theirs = {p.uid: p.name for p in target.list_people()}
+    assert mine == theirs  # the stable ids travel with the people
+    before, after = source.gallery(SHA), target.gallery(SHA)
+    for uid in mine:
+        a = before.templates[before.person_ids == source.find_by_uid(uid)]
+        b = after.templates[after.person_ids == target.find_by_uid(uid)]
+        np.testing.assert_array_equal(np.sort(a, axis=0), np.sort(b, axis=0))
+    consent = target.detail(target.list_people()[0].id).consents[0]
     assert (consent.staff, consent.method, consent.scope) == (
         "ben",
         "bundle",
@@ -82,49 +110,150 @@ def test_round_trip_between_two_databases(source: PeopleStore, tmp_path: Path) -
     again = import_gallery(target, path, PASS, SHA, staff="ben")  # nothing new the second time
     assert (again.people_added, again.templates_added, again.templates_skipped) == (0, 0, 5)
     assert target.gallery(SHA).size == after.size
-    target.close()
 
 
-def test_wrong_passphrase_and_other_model_are_refused(source: PeopleStore, tmp_path: Path) -> None:
+def test_people_merge_by_stable_id_never_by_name(
+    source: PeopleStore, target: PeopleStore, tmp_path: Path
+) -> None:
+    # Another "Ada" here, a different face: the bundle's Ada must not merge into her.
+    local = target.enrol(EnrolRequest(Consent("ben"), SHA, templates(2, 9), name="Ada"))
+    first = import_gallery(target, export(source, tmp_path / "1.ifacebundle"), PASS, SHA, staff="b")
+    assert (first.people_added, first.people_updated) == (2, 0)
+    assert len(target.templates(SHA, local)) == 2 + 1  # untouched: her 2 and her mean
+    # The exporting kiosk renames Ada and adds a capture: same uid, so it merges.
+    ada = source.find_by_uid(next(p.uid for p in source.list_people() if p.name == "Ada"))
+    assert ada is not None
+    source.rename(ada, "Ada L.", "anna")
+    source.enrol(EnrolRequest(Consent("anna"), SHA, templates(1, 5), person_id=ada))
+    second = import_gallery(target, export(source, tmp_path / "2.ifacebundle"), PASS, SHA, staff="b")
+    assert (second.people_added, second.people_updated, second.templates_added) == (0, 1, 1)
+    assert sorted(p.name for p in target.list_people()) == ["Ada", "Ada", "Bea"]
+
+
+def test_wrong_passphrase_other_model_and_other_dim_are_refused(
+    source: PeopleStore, tmp_path: Path
+) -> None:
     path = export(source, tmp_path / "g.ifacebundle")
     with pytest.raises(CryptoError, match="wrong passphrase or damaged bundle"):
-        read_bundle(path, "not the passphrase", SHA)
+        read_bundle(path, "not the passphrase at all", expect())
     with pytest.raises(ModelMismatchError) as info:
-        read_bundle(path, PASS, OTHER)
+        read_bundle(path, PASS, expect(onnx_sha256=OTHER))
     assert SHA in str(info.value) and OTHER in str(info.value)
+    with pytest.raises(InputError, match="dim must be 512"):
+        read_bundle(path, PASS, expect(dim=512))
 
 
-def test_a_changed_manifest_does_not_decrypt(source: PeopleStore, tmp_path: Path) -> None:
+def _rewrite(path: Path, out: Path, change: dict[str, bytes]) -> Path:
+    with zipfile.ZipFile(path) as archive:
+        entries = {n: archive.read(n) for n in archive.namelist()}
+    with zipfile.ZipFile(out, "w") as archive:
+        for name, data in (entries | change).items():
+            archive.writestr(name, data)
+    return out
+
+
+def test_a_changed_manifest_or_gallery_fails_the_signature(
+    source: PeopleStore, tmp_path: Path
+) -> None:
     path = export(source, tmp_path / "g.ifacebundle")
     with zipfile.ZipFile(path) as archive:
         manifest = archive.read("manifest.json")
         blob = archive.read("gallery.enc")
-    forged = tmp_path / "forged.ifacebundle"
-    with zipfile.ZipFile(forged, "w") as archive:
-        archive.writestr(
-            "manifest.json", manifest.replace(b'"max_distance": 0.6', b'"max_distance": 0.9')
-        )
-        archive.writestr("gallery.enc", blob)
-    with pytest.raises(CryptoError):
-        read_bundle(forged, PASS, SHA)
+    looser = manifest.replace(b'"max_distance": 0.6', b'"max_distance": 0.9')
+    with pytest.raises(CryptoError, match="signature does not verify"):
+        read_bundle(_rewrite(path, tmp_path / "m.ifacebundle", {"manifest.json": looser}), PASS, expect())
+    flipped = blob[:-1] + bytes([blob[-1] ^ 1])
+    with pytest.raises(CryptoError, match="signature does not verify"):
+        read_bundle(_rewrite(path, tmp_path / "b.ifacebundle", {"gallery.enc": flipped}), PASS, expect())
 
 
-def test_unsafe_entries_and_short_passphrases_are_refused(
+def test_a_pinned_signer_refuses_another_shops_bundle(
     source: PeopleStore, tmp_path: Path
 ) -> None:
     path = export(source, tmp_path / "g.ifacebundle")
-    with zipfile.ZipFile(path, "a") as archive:
-        archive.writestr("../evil.sh", b"rm -rf /")
-    with pytest.raises(InputError, match="unsafe entry"):
-        read_bundle(path, PASS, SHA)
-    with pytest.raises(InputError, match="at least 10"):
-        export_gallery(source, tmp_path / "x", EMB, "short", staff="a", created_by="t")
-    with pytest.raises(InputError, match="not a readable"):
-        read_bundle(tmp_path / "missing.ifacebundle", PASS, SHA)
+    ours = signer_of(load_signing_key(tmp_path / "a")).fingerprint
+    assert read_bundle(path, PASS, expect(signer=ours)).signer == ours
+    with pytest.raises(CryptoError, match="signed by key"):
+        read_bundle(path, PASS, expect(signer="e" * 64))
+
+
+def test_signing_key_is_owner_only_and_stable(source: PeopleStore, tmp_path: Path) -> None:
+    export(source, tmp_path / "1.ifacebundle")
+    key_file = signing_key_path(tmp_path / "a")
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    ledger = bundle_ledger.ledger_path(tmp_path / "a")
+    assert stat.S_IMODE(ledger.stat().st_mode) == 0o600
+    first = signer_of(load_signing_key(tmp_path / "a")).fingerprint
+    export(source, tmp_path / "2.ifacebundle")
+    assert signer_of(load_signing_key(tmp_path / "a")).fingerprint == first
+    key_file.chmod(0o644)
+    with pytest.raises(CryptoError, match="readable by others"):
+        export(source, tmp_path / "3.ifacebundle")
+
+
+def test_counters_increase_and_an_older_bundle_is_refused(
+    source: PeopleStore, target: PeopleStore, tmp_path: Path
+) -> None:
+    old = export(source, tmp_path / "old.ifacebundle")
+    new = export(source, tmp_path / "new.ifacebundle")
+    assert read_bundle(new, PASS, expect()).counter == read_bundle(old, PASS, expect()).counter + 1
+    import_gallery(target, new, PASS, SHA, staff="b")
+    with pytest.raises(InputError, match="older than number 2"):
+        import_gallery(target, old, PASS, SHA, staff="b")
+
+
+def test_an_expired_bundle_is_refused(source: PeopleStore, tmp_path: Path) -> None:
+    path = export(source, tmp_path / "g.ifacebundle")
+    later = datetime.now(UTC) + timedelta(days=15)
+    with pytest.raises(InputError, match="expired"):
+        read_bundle(path, PASS, expect(now=later))
+
+
+def test_forget_reaches_other_kiosks_and_nobody_forgotten_comes_back(
+    source: PeopleStore, target: PeopleStore, tmp_path: Path
+) -> None:
+    first = export(source, tmp_path / "1.ifacebundle")
+    import_gallery(target, first, PASS, SHA, staff="b")
+    bea = next(p for p in source.list_people() if p.name == "Bea")
+    source.forget(bea.id, "anna")
+    second = export(source, tmp_path / "2.ifacebundle")
+    assert read_bundle(second, PASS, expect()).forgotten == (bea.uid,)
+    report = import_gallery(target, second, PASS, SHA, staff="b")
+    assert report.people_forgotten == 1 and target.find_by_uid(bea.uid) is None
+    # A third kiosk that still has Bea from the first bundle exports her back: refused here.
+    third = new_store(tmp_path / "c")
+    try:
+        import_gallery(third, first, PASS, SHA, staff="c")
+        stale = tmp_path / "stale.ifacebundle"
+        export_gallery(third, stale, EMB, PASS, staff="c", created_by="t")
+        back = import_gallery(target, stale, PASS, SHA, staff="b")
+    finally:
+        third.close()
+    assert back.people_refused == 1 and target.find_by_uid(bea.uid) is None
+
+
+@pytest.mark.parametrize(
+    "weak", ["aaaaaaaaaa", " " * 10, "short", "0123456789", "abcabcabcabc", "Passw0rd!!"]
+)
+def test_weak_passphrases_are_refused(source: PeopleStore, tmp_path: Path, weak: str) -> None:
+    assert passphrase_problem(weak) is not None
+    with pytest.raises(InputError, match="passphrase"):
+        export_gallery(source, tmp_path / "x", EMB, weak, staff="a", created_by="t")
+    assert not (tmp_path / "x").exists()
+
+
+def test_good_passphrases_pass() -> None:
+    for good in (PASS, "la lune est bleue ce soir", "Tea-Kettle-4-Sunday"):
+        assert passphrase_problem(good) is None, good
 
 
 def test_scrypt_parameters_match_the_format() -> None:
-    # RFC 7914 test vector 3 uses N=16384; ours is N=2^15, so check determinism and NFC instead.
     salt = bytes(16)
     assert derive_key("caf\u00e9 passphrase", salt) == derive_key("cafe\u0301 passphrase", salt)
     assert len(derive_key("x" * 10, salt)) == 32
+
+
+def test_default_settings_live_beside_the_database(source: PeopleStore, tmp_path: Path) -> None:
+    settings = default_settings(source, 0.6)
+    assert settings.data_dir == tmp_path / "a"
+    assert settings.rules["vote"]["max_distance"] == 0.6
