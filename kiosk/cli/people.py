@@ -35,14 +35,14 @@ from kiosk.config import KioskConfig
 from kiosk.core.annotations import FORMATS
 from kiosk.errors import InputError
 from kiosk.services.people_import import ImportSummary
-from kiosk.store.bundle import SUFFIX
+from kiosk.store.bundle import DEFAULT_VALID_DAYS, SUFFIX
 from kiosk.store.people import Consent
 
 PASSPHRASE_ENV = "KIOSK_BUNDLE_PASSPHRASE"
 
 
 def register(nouns: Subparsers) -> None:
-    """Add `kiosk people list|show|rename|forget|purge|export|import|import-bundle`."""
+    """Add `kiosk people list|show|rename|forget|purge|export|import|import-bundle|bundle-key`."""
     cmd = nouns.add_parser(
         "people",
         help="enrolled people: list, show, rename, forget, purge, export, import",
@@ -95,11 +95,21 @@ def _add_passphrase(parser: argparse.ArgumentParser) -> None:
 def _register_bundles(verb: Any) -> None:
     p = verb(
         "export",
-        "write an encrypted gallery bundle for another kiosk or the iPad",
-        "A ZIP (ios_companion/BUNDLE_FORMAT.md): manifest.json and gallery.enc, AES-256-GCM "
-        "with a key from the passphrase (scrypt). Only consented people; never face images.",
+        "write a signed, encrypted gallery + catalog bundle for another kiosk or the iPad",
+        "A ZIP (ios_companion/BUNDLE_FORMAT.md): people's templates AES-256-GCM-encrypted with "
+        "a key from the passphrase (scrypt), the catalog with prices as price_minor, the shop's "
+        "recognition and liveness rules, the ids of people forgotten since earlier exports, an "
+        "expiry and an increasing export number, all signed with the shop's Ed25519 key "
+        "(`kiosk people bundle-key`). Only consented people; never face images. Weak "
+        "passphrases are refused.",
     )
     p.add_argument("out", type=Path, metavar=f"OUT{SUFFIX}")
+    p.add_argument(
+        "--valid-days",
+        type=int,
+        default=DEFAULT_VALID_DAYS,
+        help=f"days the bundle can be imported and used (1..90, default {DEFAULT_VALID_DAYS})",
+    )
     add_staff(p)
     _add_passphrase(p)
     add_json(p)
@@ -107,14 +117,25 @@ def _register_bundles(verb: Any) -> None:
     p = verb(
         "import-bundle",
         "add the people of a gallery bundle",
-        "Refuses a bundle made with another embedding model or a wrong passphrase. A person "
-        "whose name matches exactly one enrolled person is merged into them.",
+        "Refuses a bundle with a bad signature, made with another embedding model, expired, "
+        "older than one already imported from the same kiosk, malformed in any field, or with "
+        "a wrong passphrase. People are matched by their stable id, never by name; people the "
+        "bundle lists as forgotten are forgotten here too, and nobody forgotten here comes back.",
     )
     p.add_argument("bundle", type=Path)
+    p.add_argument("--signer", metavar="FINGERPRINT", help="accept only bundles signed by this key")
     add_staff(p)
     _add_passphrase(p)
     add_json(p)
     p.set_defaults(handler=_cmd_import_bundle)
+    p = verb(
+        "bundle-key",
+        "show the shop's bundle signing key (the iPad pins it)",
+        "Prints the public half and fingerprint of the Ed25519 key that signs exported "
+        "bundles, creating the key (owner-only file in the data dir) if there is none yet.",
+    )
+    add_json(p)
+    p.set_defaults(handler=_cmd_bundle_key)
 
 
 def _register_import(verb: Any) -> None:
@@ -213,8 +234,12 @@ def _passphrase(args: argparse.Namespace, confirm: bool) -> str:
 
 def _cmd_export(args: argparse.Namespace, config: KioskConfig, console: Console) -> int:
     passphrase = _passphrase(args, confirm=True)
-    result = people.export_bundle(config, args.out, args.staff, passphrase)
-    text = f"exported {result.people} people ({result.templates} templates) to {result.path}"
+    result = people.export_bundle(config, args.out, args.staff, passphrase, args.valid_days)
+    text = (
+        f"exported {result.people} people ({result.templates} templates), {result.products} "
+        f"products and {result.forgotten} forgotten ids to {result.path}: bundle "
+        f"#{result.counter}, valid until {result.expires_at}, signed by {result.signer[:16]}…"
+    )
     emit(console, args.json, result, text)
     return 0
 
@@ -222,19 +247,30 @@ def _cmd_export(args: argparse.Namespace, config: KioskConfig, console: Console)
 def _cmd_import_bundle(args: argparse.Namespace, config: KioskConfig, console: Console) -> int:
     passphrase = _passphrase(args, confirm=False)
     with progress() as bar:
-        bar.start("decrypting", None)
-        report = people.import_bundle(config, args.bundle, args.staff, passphrase)
-    ignored = (
-        f"; not imported here: {', '.join(report.ignored_entries)}"
-        if report.ignored_entries
-        else ""
-    )
+        bar.start("checking and decrypting", None)
+        report = people.import_bundle(config, args.bundle, args.staff, passphrase, args.signer)
+    images = sum(1 for name in report.ignored_entries if name.startswith("images/"))
+    others = [name for name in report.ignored_entries if not name.startswith("images/")]
+    parts = others + ([f"{images} images"] if images else [])
+    ignored = f"; not imported here: {', '.join(parts)}" if parts else ""
     text = (
-        f"added {report.people_added} people, updated {report.people_updated}; "
-        f"{report.templates_added} templates stored, {report.templates_skipped} already there"
-        f"{ignored}"
+        f"bundle #{report.counter} from {report.signer[:16]}…: added {report.people_added} "
+        f"people, updated {report.people_updated}; {report.templates_added} templates stored, "
+        f"{report.templates_skipped} already there; forgot {report.people_forgotten}, refused "
+        f"{report.people_refused} forgotten here before{ignored}"
     )
     emit(console, args.json, report, safe(text))
+    return 0
+
+
+def _cmd_bundle_key(args: argparse.Namespace, config: KioskConfig, console: Console) -> int:
+    signer = people.bundle_key(config)
+    data = {"public_key": signer.public_key_b64, "fingerprint": signer.fingerprint}
+    text = (
+        f"public key (pin it on the iPad): {signer.public_key_b64}\n"
+        f"fingerprint: {signer.fingerprint}"
+    )
+    emit(console, args.json, data, text)
     return 0
 
 

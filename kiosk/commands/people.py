@@ -7,13 +7,14 @@ for `purge`, which is that purge with its own retention).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from kiosk import __version__
 from kiosk.commands.loaders import load_models
 from kiosk.commands.progress import SILENT, Progress
 from kiosk.config import KioskConfig
+from kiosk.recommend.policies import CHEER_UP, TREATS
 from kiosk.services.people_import import (
     ImportSummary,
     folder_items,
@@ -21,8 +22,16 @@ from kiosk.services.people_import import (
     import_folder,
     read_annotations,
 )
-from kiosk.store.bundle import EmbeddingInfo
-from kiosk.store.gallery_exchange import BundleImportReport, export_gallery, import_gallery
+from kiosk.store.bundle import DEFAULT_VALID_DAYS, EmbeddingInfo
+from kiosk.store.bundle_rules import catalog_extras
+from kiosk.store.bundle_signing import Signer, load_signing_key, signer_of
+from kiosk.store.catalog import Catalog
+from kiosk.store.gallery_exchange import (
+    BundleImportReport,
+    exchange_settings,
+    export_gallery,
+    import_gallery,
+)
 from kiosk.store.people import (
     Consent,
     ForgetReport,
@@ -92,37 +101,81 @@ class ExportResult:
     people: int
     templates: int
     created_at: str
+    products: int
+    forgotten: int
+    counter: int
+    expires_at: str
+    signer: str
 
 
-def export_bundle(config: KioskConfig, out: Path, staff: str, passphrase: str) -> ExportResult:
-    """Write the consented people's templates as an encrypted bundle.
+def export_bundle(
+    config: KioskConfig,
+    out: Path,
+    staff: str,
+    passphrase: str,
+    valid_days: int = DEFAULT_VALID_DAYS,
+) -> ExportResult:
+    """Write the consented people, the catalog, the rules and the tombstones as a signed,
+    encrypted bundle (ios_companion/BUNDLE_FORMAT.md).
 
     Raises:
-        InputError: the file cannot be written or the passphrase is refused.
+        InputError: a weak passphrase, a validity outside 1..90 days, or the file cannot be
+            written.
+        CryptoError: the signing key file is unreadable or readable by others.
     """
     with _open(config) as people:
+        embedding = _embedding(config, people)
+        created_by = f"iface-kiosk {__version__}"
+        settings = replace(
+            exchange_settings(config, embedding.max_distance, created_by), valid_days=valid_days
+        )
+        extras = catalog_extras(Catalog(people.store), cheer_up=CHEER_UP, treats=TREATS)
         bundle = export_gallery(
             people,
             out,
-            _embedding(config, people),
+            embedding,
             passphrase,
             staff=staff,
-            created_by=f"iface-kiosk {__version__}",
+            created_by=created_by,
+            extras=extras,
+            settings=settings,
         )
-    return ExportResult(out, len(bundle.people), bundle.templates, bundle.created_at)
+    return ExportResult(
+        out,
+        len(bundle.people),
+        bundle.templates,
+        bundle.created_at,
+        extras.products,
+        len(bundle.forgotten),
+        bundle.counter,
+        bundle.expires_at,
+        bundle.signer,
+    )
 
 
 def import_bundle(
-    config: KioskConfig, bundle: Path, staff: str, passphrase: str
+    config: KioskConfig, bundle: Path, staff: str, passphrase: str, signer: str | None = None
 ) -> BundleImportReport:
-    """Add the people of an encrypted bundle made with the same embedding model.
+    """Add the people of a signed, encrypted bundle made with the same embedding model, and
+    apply its tombstones.
 
     Raises:
-        InputError: not a bundle, wrong passphrase, or another embedding model.
+        InputError: not a bundle, malformed, expired, or older than one imported before (4).
+        ModelMismatchError: made with another embedding model (3).
+        CryptoError: bad signature, another signer than `signer`, or wrong passphrase (7).
     """
     sha = load_manifest(config.paths.models_dir).get(EMBEDDER_KEY).sha256
+    settings = exchange_settings(config, 0.6, f"iface-kiosk {__version__}")
     with _open(config) as people:
-        return import_gallery(people, bundle, passphrase, sha, staff=staff)
+        dim = _embedding(config, people).dim
+        return import_gallery(
+            people, bundle, passphrase, sha, staff=staff, dim=dim, signer=signer, settings=settings
+        )
+
+
+def bundle_key(config: KioskConfig) -> Signer:
+    """The shop's bundle signing key's public half (the key is created if there is none)."""
+    return signer_of(load_signing_key(config.paths.data_dir))
 
 
 def import_people(

@@ -23,6 +23,7 @@ from kiosk.services.staff_access import NO_PIN_MESSAGE, StaffAccess
 from kiosk.store.backup import backup_if_due
 from kiosk.store.bundle import EmbeddingInfo
 from kiosk.store.catalog import Catalog
+from kiosk.store.gallery_exchange import exchange_settings
 from kiosk.store.people import open_people
 from kiosk.store.people_records import Consent
 from kiosk.store.staff_pin import PinFile
@@ -90,7 +91,8 @@ class KioskApp:
             embedder.dim,
             self.config.pipeline.max_distance or embedder.spec.threshold("max_distance"),
         )
-        self.gallery_tab = GalleryTab(self.people, info, lambda: staff.staff_name)
+        exchange = exchange_settings(self.config, info.max_distance, "iFace Kiosk")
+        self.gallery_tab = GalleryTab(self.people, info, lambda: staff.staff_name, exchange)
         self.gallery_tab.sig_changed.connect(self.refresh_gallery)
         self.gallery_tab.sig_reenrol.connect(self._reenrol)
         self.catalog_tab = CatalogTab(self.catalog, self.audit)

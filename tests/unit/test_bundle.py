@@ -125,7 +125,9 @@ def test_people_merge_by_stable_id_never_by_name(
     assert ada is not None
     source.rename(ada, "Ada L.", "anna")
     source.enrol(EnrolRequest(Consent("anna"), SHA, templates(1, 5), person_id=ada))
-    second = import_gallery(target, export(source, tmp_path / "2.ifacebundle"), PASS, SHA, staff="b")
+    second = import_gallery(
+        target, export(source, tmp_path / "2.ifacebundle"), PASS, SHA, staff="b"
+    )
     assert (second.people_added, second.people_updated, second.templates_added) == (0, 1, 1)
     assert sorted(p.name for p in target.list_people()) == ["Ada", "Ada", "Bea"]
 
@@ -161,15 +163,17 @@ def test_a_changed_manifest_or_gallery_fails_the_signature(
         blob = archive.read("gallery.enc")
     looser = manifest.replace(b'"max_distance": 0.6', b'"max_distance": 0.9')
     with pytest.raises(CryptoError, match="signature does not verify"):
-        read_bundle(_rewrite(path, tmp_path / "m.ifacebundle", {"manifest.json": looser}), PASS, expect())
+        read_bundle(
+            _rewrite(path, tmp_path / "m.ifacebundle", {"manifest.json": looser}), PASS, expect()
+        )
     flipped = blob[:-1] + bytes([blob[-1] ^ 1])
     with pytest.raises(CryptoError, match="signature does not verify"):
-        read_bundle(_rewrite(path, tmp_path / "b.ifacebundle", {"gallery.enc": flipped}), PASS, expect())
+        read_bundle(
+            _rewrite(path, tmp_path / "b.ifacebundle", {"gallery.enc": flipped}), PASS, expect()
+        )
 
 
-def test_a_pinned_signer_refuses_another_shops_bundle(
-    source: PeopleStore, tmp_path: Path
-) -> None:
+def test_a_pinned_signer_refuses_another_shops_bundle(source: PeopleStore, tmp_path: Path) -> None:
     path = export(source, tmp_path / "g.ifacebundle")
     ours = signer_of(load_signing_key(tmp_path / "a")).fingerprint
     assert read_bundle(path, PASS, expect(signer=ours)).signer == ours
