@@ -74,7 +74,7 @@ COREML_STAMP := $(COREML_VENV)/.installed
 
 .PHONY: coreml test-coreml
 
-$(COREML_STAMP): ios_companion/requirements-coreml.txt
+$(COREML_STAMP): ios_companion/requirements-coreml.txt ios_companion/constraints-coreml.txt
 	test -x $(COREML_VENV)/bin/python || $(PYTHON) -m venv $(COREML_VENV)
 	$(COREML_VENV)/bin/python -m pip install --quiet --upgrade pip==26.3
 	$(COREML_VENV)/bin/python -m pip install --quiet -r ios_companion/requirements-coreml.txt
@@ -82,7 +82,7 @@ $(COREML_STAMP): ios_companion/requirements-coreml.txt
 	touch $(COREML_STAMP)
 
 coreml: $(COREML_STAMP)
-	$(COREML_VENV)/bin/python ios_companion/build_coreml.py
+	PYTHONPATH=. $(COREML_VENV)/bin/python ios_companion/build_coreml.py
 
 test-coreml: $(COREML_STAMP)
 	cd ios_companion && ../$(COREML_VENV)/bin/python -m pytest

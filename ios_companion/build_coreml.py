@@ -12,7 +12,9 @@ it, each traced module is checked against onnxruntime on the same bytes.
 
 Writes ios_companion/build/<key>.mlpackage and ios_companion/build/models.json. A model that fails
 is reported with its stage, the operator that failed and the fixes tried; the others are still
-converted and the script exits 1. Usage: python ios_companion/build_coreml.py [--only KEY ...]
+converted and the script exits 1. Usage (from the repository root, which holds the `kiosk` package
+whose manifest reader this uses): PYTHONPATH=. python ios_companion/build_coreml.py [--only KEY ...]
+(`make coreml` does exactly that).
 """
 
 from __future__ import annotations
@@ -31,8 +33,6 @@ import numpy as np
 import onnx
 import onnxruntime as ort
 import torch
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))  # run as a script from any directory
 
 from model_specs import (
     IOS_MODEL_KEYS,

@@ -1,19 +1,21 @@
-"""What the Core ML build needs from models/manifest.toml, read with tomllib and checked.
+"""The four models the iPad runs, as the kiosk's own manifest reader describes them.
 
-The manifest is the single source of truth for the kiosk's model contracts (input size, colour,
-normalisation, labels, thresholds); this module turns the four entries the iPad uses into frozen
-`ModelPlan`s and derives Core ML's image preprocessing from them: Core ML feeds a model
-`scale * pixel + bias` on 0..255 pixels, so `(pixel - mean) / std` becomes scale = 1 / std and
-bias = -mean / std (one value per channel).
+models/manifest.toml is read by `kiosk.vision.manifest` (the same parser, checks and error
+messages the kiosk uses at start-up; it needs only the standard library, so the Core ML build
+environment imports it from the source tree). This module only adds what Core ML needs on top:
+Core ML feeds a model `scale * pixel + bias` on 0..255 pixels, so `(pixel - mean) / std` becomes
+scale = 1 / std and bias = -mean / std (one value per channel).
 """
 
 from __future__ import annotations
 
-import hashlib
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from kiosk.errors import ModelError
+from kiosk.vision import manifest as kiosk_manifest
+from kiosk.vision.manifest import InputSpec, ModelSpec
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 MODELS_DIR = REPO_ROOT / "models"
@@ -36,56 +38,97 @@ class SpecError(Exception):
 
 @dataclass(frozen=True, slots=True)
 class InputPlan:
-    """A model's pixel input as the manifest describes it (0..255 pixels before normalisation)."""
+    """A model's pixel input (the kiosk's InputSpec) with Core ML's scale and bias."""
 
-    name: str
-    height: int
-    width: int
-    layout: str  # "NHWC" or "NCHW", as the ONNX graph takes it
-    colour: str  # "RGB", "BGR" or "GRAY"
-    dtype: str  # "float32", or "uint8" when the graph normalises itself
-    mean: tuple[float, ...]
-    std: tuple[float, ...]
-    crop_margin: float
-    crop_square: bool
+    spec: InputSpec
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.spec, name)
 
     @property
     def channels(self) -> int:
         """1 for GRAY, else 3."""
-        return 1 if self.colour == "GRAY" else 3
+        return 1 if self.spec.colour == "GRAY" else 3
 
     @property
     def scale(self) -> float:
         """Core ML ImageType scale: 1 / std (a single std is required)."""
-        if len(set(self.std)) != 1:
-            raise SpecError(f"{self.name}: Core ML needs one std for all channels, got {self.std}")
-        return 1.0 if self.dtype == "uint8" else 1.0 / self.std[0]
+        if len(set(self.spec.std)) != 1:
+            raise SpecError(f"{self.spec.name}: Core ML needs one std, got {self.spec.std}")
+        return 1.0 if self.spec.dtype == "uint8" else 1.0 / self.spec.std[0]
 
     @property
     def bias(self) -> tuple[float, ...]:
         """Core ML ImageType bias per channel: -mean / std (0 for a uint8 graph)."""
-        if self.dtype == "uint8":
+        if self.spec.dtype == "uint8":
             return (0.0,) * self.channels
-        means = self.mean * self.channels if len(self.mean) == 1 else self.mean
+        mean = self.spec.mean
+        means = mean * self.channels if len(mean) == 1 else mean
         return tuple(-m * self.scale for m in means)
 
 
 @dataclass(frozen=True, slots=True)
 class ModelPlan:
-    """One model to convert: where its ONNX file is, what it should hash to, its contract."""
+    """One model to convert: the kiosk's ModelSpec, and where its file sits under models/."""
 
-    key: str
-    task: str
-    onnx_path: Path
+    spec: ModelSpec
     manifest_file: str  # path relative to models/, as the manifest writes it
-    sha256: str
-    licence: str
-    source: str
-    input: InputPlan
-    outputs: tuple[str, ...]
-    labels: tuple[str, ...]
-    thresholds: dict[str, float]
-    extras: dict[str, dict[str, Any]]  # emotion valence and display maps, passed to the app
+
+    @property
+    def key(self) -> str:
+        """The manifest key, e.g. `face_embedder`."""
+        return self.spec.key
+
+    @property
+    def task(self) -> str:
+        """The manifest's task, e.g. `recognition`."""
+        return self.spec.task
+
+    @property
+    def onnx_path(self) -> Path:
+        """The ONNX file the kiosk loads."""
+        return self.spec.path
+
+    @property
+    def sha256(self) -> str:
+        """The file's sha256 from the manifest."""
+        return self.spec.sha256
+
+    @property
+    def licence(self) -> str:
+        """The model's licence."""
+        return self.spec.licence
+
+    @property
+    def source(self) -> str:
+        """Where the model file came from."""
+        return self.spec.source
+
+    @property
+    def input(self) -> InputPlan:
+        """The pixel input with Core ML's scale and bias."""
+        return InputPlan(self.spec.input)
+
+    @property
+    def outputs(self) -> tuple[str, ...]:
+        """Output tensor names."""
+        return self.spec.outputs
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        """Class labels (classifiers only)."""
+        return self.spec.labels
+
+    @property
+    def thresholds(self) -> dict[str, float]:
+        """Default thresholds, as a plain dict for models.json."""
+        return dict(self.spec.thresholds)
+
+    @property
+    def extras(self) -> dict[str, dict[str, Any]]:
+        """Emotion valence and display maps, passed to the app (when the manifest has them)."""
+        maps = {"valence": dict(self.spec.valence), "display": dict(self.spec.display)}
+        return {name: values for name, values in maps.items() if values}
 
     @property
     def version(self) -> str:
@@ -95,25 +138,7 @@ class ModelPlan:
     @property
     def is_classifier(self) -> bool:
         """True when the manifest lists labels (Core ML gets a ClassifierConfig)."""
-        return bool(self.labels)
-
-
-def _input_plan(key: str, body: dict[str, Any]) -> InputPlan:
-    try:
-        return InputPlan(
-            name=str(body["name"]),
-            height=int(body["height"]),
-            width=int(body["width"]),
-            layout=str(body.get("layout", "NHWC")),
-            colour=str(body.get("colour", "RGB")),
-            dtype=str(body.get("dtype", "float32")),
-            mean=tuple(float(v) for v in body.get("mean", [0.0])),
-            std=tuple(float(v) for v in body.get("std", [1.0])),
-            crop_margin=float(body.get("crop_margin", 0.0)),
-            crop_square=bool(body.get("crop_square", False)),
-        )
-    except (KeyError, TypeError, ValueError) as exc:
-        raise SpecError(f"manifest [models.{key}.input] is incomplete or malformed: {exc}") from exc
+        return bool(self.spec.labels)
 
 
 def load_plans(
@@ -122,57 +147,25 @@ def load_plans(
     """The conversion plans for `keys`, in that order, from `models_dir/manifest.toml`.
 
     Raises:
-        SpecError: the manifest is missing, a key is absent, or an entry lacks a field.
+        SpecError: the manifest is missing or malformed (the kiosk's own message), or a key is
+            absent.
     """
-    path = models_dir / "manifest.toml"
     try:
-        manifest = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise SpecError(f"cannot read {path}: {exc}") from exc
-    entries = manifest.get("models", {})
-    plans = []
-    for key in keys:
-        if key not in entries:
-            raise SpecError(f"{path}: no [models.{key}] entry (have {sorted(entries)})")
-        body = entries[key]
-        try:
-            plans.append(
-                ModelPlan(
-                    key=key,
-                    task=str(body["task"]),
-                    onnx_path=models_dir / str(body["file"]),
-                    manifest_file=str(body["file"]),
-                    sha256=str(body["sha256"]),
-                    licence=str(body["licence"]),
-                    source=str(body.get("source", "")),
-                    input=_input_plan(key, body["input"]),
-                    outputs=tuple(str(o) for o in body.get("outputs", [])),
-                    labels=tuple(str(label) for label in body.get("labels", [])),
-                    thresholds={k: float(v) for k, v in body.get("thresholds", {}).items()},
-                    extras={k: dict(body[k]) for k in ("valence", "display") if k in body},
-                )
-            )
-        except KeyError as exc:
-            raise SpecError(f"{path}: [models.{key}] has no {exc.args[0]!r}") from exc
-    return tuple(plans)
+        manifest = kiosk_manifest.load_manifest(models_dir)
+        specs = [manifest.get(key) for key in keys]
+    except ModelError as exc:
+        raise SpecError(str(exc)) from exc
+    return tuple(ModelPlan(spec, spec.path.relative_to(models_dir).as_posix()) for spec in specs)
 
 
 def read_verified(plan: ModelPlan) -> tuple[bytes, str]:
-    """The model file's bytes and their sha256, checked against the manifest.
-
-    The caller converts exactly these bytes, so the recorded hash is the converted file's.
+    """The model file's bytes and their sha256, checked against the manifest (kiosk's check).
 
     Raises:
         SpecError: the file is missing or its sha256 differs from the manifest's.
     """
     try:
-        data = plan.onnx_path.read_bytes()
-    except OSError as exc:
-        raise SpecError(f"{plan.key}: cannot read {plan.onnx_path}: {exc}") from exc
-    digest = hashlib.sha256(data).hexdigest()
-    if digest != plan.sha256:
-        raise SpecError(
-            f"{plan.key}: {plan.onnx_path} has sha256 {digest}, the manifest expects "
-            f"{plan.sha256} (file rebuilt without updating the manifest, or changed on disk)"
-        )
-    return data, digest
+        data = kiosk_manifest.read_verified(plan.spec)
+    except ModelError as exc:
+        raise SpecError(f"{plan.key}: {exc}") from exc
+    return data, kiosk_manifest.sha256_bytes(data)

@@ -120,12 +120,15 @@ def _tiny_manifest(models_dir: Path) -> None:
 task = "{task}"
 file = "{file}"
 sha256 = "{sha}"
+runtime = "onnxruntime"
+source = "made by test_builder.py"
 licence = "MIT"
 {extra}
 [models.{key}.input]
 name = "x"
 height = 8
 width = 8
+layout = "NHWC"
 colour = "{colour}"
 mean = [127.5]
 std = [127.5]
