@@ -35,6 +35,7 @@ from vectors_logic import (
     alignment_vectors,
     crop_vectors,
     liveness_vectors,
+    pin_vectors,
     rules_vectors,
     scrypt_vectors,
     tracking_vectors,
@@ -261,6 +262,7 @@ def write_all(out: Path) -> list[Path]:
         "valence.json": valence_vectors(manifest),
         "liveness.json": liveness_vectors(),
         "rules.json": rules_vectors(),
+        "pin.json": pin_vectors(),
     }
     for name, body in documents.items():
         (out / name).write_text(_dumps(body) + "\n", "utf-8")

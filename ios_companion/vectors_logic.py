@@ -24,6 +24,7 @@ from kiosk.core.gallery import Gallery
 from kiosk.core.geometry import clip_int, expand, square
 from kiosk.core.identity import TrackVote, VoteSettings
 from kiosk.core.liveness import LivenessSettings, LivenessTracker
+from kiosk.core.pin import hash_pin
 from kiosk.core.tracking import FaceTracker, TrackerSettings
 from kiosk.core.types import ClassScores, FaceBox, FaceMesh, readonly
 from kiosk.store.bundle_rules import bundle_rules
@@ -318,6 +319,11 @@ def scrypt_vectors() -> dict[str, Any]:
         out.append(row | {"length": length, "key": key.hex()})
     out.append(out[-1] | {"password": "cafe\u0301 passphrase", "normalise": "NFC"})
     return {"cases": out}
+
+
+def pin_vectors() -> dict[str, Any]:
+    """kiosk.core.pin.hash_pin with a fixed salt: the iPad stores its staff PIN in this format."""
+    return {"pin": "246813", "hash": hash_pin("246813", salt=bytes(range(16)))}
 
 
 def rules_vectors() -> dict[str, Any]:

@@ -1,142 +1,249 @@
-import CoreGraphics
+@preconcurrency import AVFoundation
 import Foundation
 import IFaceCore
+import Observation
+import UIKit
 
-/// App state: camera -> analysis (one background queue, newest frame only) -> published readings.
-/// The gallery and catalog are immutable snapshots swapped in after an import.
+/// App state on the main actor. The camera (CaptureService) and the analysis (FrameAnalyzer)
+/// are actors; frames cross as Sendable values, late frames are dropped at the camera, and the
+/// screen is recomputed from each analysed frame's tracks (so a greeting lasts as long as its
+/// track, needs liveness, and ends with it).
 @MainActor
-final class KioskModel: ObservableObject {
-    @Published private(set) var faces: [FaceReading] = []
-    @Published private(set) var greeting: String?
-    @Published private(set) var suggestions: [Catalog.Product] = []
-    @Published private(set) var status = "Starting…"
-    @Published private(set) var gallery = Gallery.empty
-    @Published private(set) var catalog = Catalog(products: [])
-    @Published var importError: String?
+@Observable
+final class KioskModel {
+    enum Phase: Equatable { case setup, starting, running, problem(String) }
 
-    let camera = CameraController()
-    private var analyzer: FaceAnalyzer?
-    private let analysisQueue = DispatchQueue(label: "iface.analysis", qos: .userInitiated)
-    private var busy = false
-    private var vote = IdentityVote()
-    private var valence: ValenceTracker?
-    private var lastEmbed = Date.distantPast
-    private let store = GalleryStore()
+    private(set) var phase = Phase.starting
+    private(set) var screen = ShopperScreen.empty
+    private(set) var gallery = Gallery.empty
+    private(set) var catalog = Catalog.empty
+    private(set) var expiresAt: Date?
+    private(set) var counter = 0
+    private(set) var cameraNote: String?
+    private(set) var guidedAccess = UIAccessibility.isGuidedAccessEnabled
+    var importMessage: String?
 
-    func start() {
+    @ObservationIgnored let capture = CaptureService()
+    @ObservationIgnored private(set) var trueDepth: TrueDepthSource?
+    @ObservationIgnored private var analyzer: FrameAnalyzer?
+    @ObservationIgnored private var rules: KioskRules?
+    @ObservationIgnored private let keychain = Keychain()
+    @ObservationIgnored private let snapshots = SnapshotStore()
+    @ObservationIgnored private var observers: [NSObjectProtocol] = []
+    @ObservationIgnored private var expiryCheck: Task<Void, Never>?
+
+    var pinned: Data? { Self.buildTimeKey ?? keychain.data("shop-key") }
+    var pinIsSet: Bool { keychain.string("pin-hash") != nil }
+
+    /// A shop key set at build time (project.yml SHOP_PUBLIC_KEY -> Info.plist IFaceShopPublicKey).
+    static var buildTimeKey: Data? {
+        (Bundle.main.object(forInfoDictionaryKey: "IFaceShopPublicKey") as? String)
+            .flatMap { $0.isEmpty ? nil : Data(base64Encoded: $0) }
+            .flatMap { $0.count == 32 ? $0 : nil }
+    }
+
+    // MARK: start-up
+
+    func start() async {
+        guard pinIsSet else { phase = .setup; return }
+        watch()
         do {
-            let analyzer = try FaceAnalyzer()
+            let analyzer = try await Task.detached(priority: .userInitiated) { try FrameAnalyzer() }.value
             self.analyzer = analyzer
-            let emotion = analyzer.emotionEntry
-            valence = ValenceTracker(weights: emotion.valence ?? [:], threshold: emotion.thresholds["valence"] ?? 0.25)
-            if let saved = try store.load() { gallery = saved.gallery; catalog = saved.catalog }
-            camera.onFrame = { [weak self] frame in Task { @MainActor in self?.submit(frame) } }
-            try camera.start()
-            status = gallery.people.isEmpty ? "No gallery imported" : "\(gallery.people.count) people"
+            try loadSnapshot()
+            await analyzer.use(gallery, rules: rules)
+            guard await CaptureService.authorize() else {
+                phase = .problem("Camera access is off: Settings > Privacy & Security > Camera > iFace.")
+                return
+            }
+            let handler: @Sendable (CameraFrame) async -> Void = { [weak self] frame in
+                let outcome = await analyzer.analyse(frame)
+                await self?.show(outcome)
+            }
+            if TrueDepthSource.isSupported {   // ARKit owns the front camera and adds blendshapes
+                let source = TrueDepthSource(handler: handler)
+                trueDepth = source
+                source.start()
+            } else {
+                try await capture.start(handler: handler)
+            }
+            phase = .running
         } catch {
-            status = error.localizedDescription
+            phase = .problem(error.localizedDescription)
         }
     }
 
-    private func submit(_ frame: CGImage) {
-        guard !busy, let analyzer else { return }   // drop frames while busy
-        busy = true
-        let embed = Date().timeIntervalSince(lastEmbed) > 1.0 && !gallery.people.isEmpty  // re-check ~1 s
-        if embed { lastEmbed = Date() }
-        analysisQueue.async { [weak self] in
-            let readings = (try? analyzer.analyse(frame, rgb: embed ? FaceAnalyzer.rgbImage(frame) : RGBImage.black(1, 1),
-                                                  embed: embed)) ?? []
-            Task { @MainActor in self?.update(readings) }
+    private func show(_ outcome: FrameOutcome) {
+        screen = ShopperScreen.decide(outcome.tracks, gallery: gallery, catalog: catalog)
+    }
+
+    private func loadSnapshot() throws {
+        guard let saved = try snapshots.load() else { return }
+        guard saved.snapshot.expiresAt > Date() else {
+            expire()
+            return
         }
+        gallery = saved.gallery
+        catalog = saved.catalog
+        rules = saved.snapshot.rules
+        expiresAt = saved.snapshot.expiresAt
+        counter = saved.snapshot.counter
     }
 
-    private func update(_ readings: [FaceReading]) {
-        busy = false
-        faces = readings
-        // the largest face is the shopper in front of the screen
-        guard let face = readings.max(by: { $0.box.width < $1.box.width }) else {
-            greeting = nil; suggestions = []; return
-        }
-        var person: Person?
-        if let descriptor = face.descriptor, let id = vote.add(gallery.match(descriptor)) {
-            person = gallery.people.first { $0.id == id }
-        }
-        let mood = valence?.add(probabilities: face.emotion) ?? .neutral
-        greeting = person.map { "Welcome back, \($0.displayName)" }
-        suggestions = suggest(catalog, person: person, valence: mood)
+    /// An expired gallery is deleted: forget-me reaches the iPad at the latest at the expiry.
+    private func expire() {
+        snapshots.wipe()
+        gallery = .empty
+        expiresAt = nil
+        importMessage = "The gallery expired and was deleted: import a new bundle from the PC."
     }
 
-    /// Staff import of a bundle file (BUNDLE_FORMAT.md); refuses a mismatched embedding model.
-    func importBundle(at url: URL, passphrase: String) async {
-        guard let analyzer else { return }
-        do {
-            let access = url.startAccessingSecurityScopedResource()
-            defer { if access { url.stopAccessingSecurityScopedResource() } }
-            let data = try Data(contentsOf: url)
-            let importer = BundleImporter(appEmbeddingSha256: analyzer.embedderSha256)
-            let maxDistance = analyzer.maxDistance
-            let imported = try await Task.detached(priority: .userInitiated) {
-                try importer.importBundle(data, passphrase: passphrase, defaultMaxDistance: maxDistance)
-            }.value
-            try store.save(imported)
-            gallery = imported.gallery; catalog = imported.catalog; vote = IdentityVote()
-            status = "\(gallery.people.count) people, \(catalog.products.count) products"
-            importError = nil
-        } catch {
-            try? await Task.sleep(nanoseconds: 1_000_000_000)   // slow down passphrase guessing
-            importError = error.localizedDescription
-        }
-    }
-}
-
-/// Keeps the last imported gallery in the app container, protected while the device is locked.
-/// The decrypted snapshot is stored (FileProtectionType.complete); the passphrase never is.
-struct GalleryStore {
-    struct Saved { let gallery: Gallery; let catalog: Catalog }
-    private var dir: URL {
-        FileManager.default.urls(for: .applicationSupportDirectory, in: .userDomainMask)[0].appendingPathComponent("gallery")
-    }
-
-    func save(_ imported: BundleImporter.Imported) throws {
-        let tmp = dir.deletingLastPathComponent().appendingPathComponent("gallery.new")
-        try? FileManager.default.removeItem(at: tmp)
-        try FileManager.default.createDirectory(at: tmp, withIntermediateDirectories: true)
-        try JSONEncoder().encode(Snapshot(imported.gallery)).write(to: tmp.appendingPathComponent("gallery.json"),
-                                                                    options: [.atomic, .completeFileProtection])
-        try imported.catalogJSON.write(to: tmp.appendingPathComponent("catalog.json"), options: .completeFileProtection)
-        for (name, bytes) in imported.images {
-            try bytes.write(to: tmp.appendingPathComponent(name.replacingOccurrences(of: "images/", with: "")))
-        }
-        try? FileManager.default.removeItem(at: dir)
-        try FileManager.default.moveItem(at: tmp, to: dir)
-    }
-
-    func load() throws -> Saved? {
-        let url = dir.appendingPathComponent("gallery.json")
-        guard FileManager.default.fileExists(atPath: url.path) else { return nil }
-        let snapshot = try JSONDecoder().decode(Snapshot.self, from: Data(contentsOf: url))
-        let catalogURL = dir.appendingPathComponent("catalog.json")
-        let catalog = (try? JSONDecoder().decode(Catalog.self, from: Data(contentsOf: catalogURL))) ?? Catalog(products: [])
-        return Saved(gallery: try snapshot.gallery(), catalog: catalog)
-    }
-
-    /// The gallery as stored on the device (templates as float arrays; fine at kiosk scale).
-    struct Snapshot: Codable {
-        struct P: Codable { let id: String; let name: String; let categories: [String]; let templates: [[Float]] }
-        let dim: Int; let maxDistance: Float; let people: [P]
-
-        init(_ g: Gallery) {
-            dim = g.dim; maxDistance = g.maxDistance
-            people = g.people.enumerated().map { i, p in
-                P(id: p.id, name: p.displayName, categories: p.preferredCategories, templates: g.templates(of: i))
+    private func watch() {
+        guard observers.isEmpty else { return }
+        let center = NotificationCenter.default, session = capture.session, capture = self.capture
+        // Observers on the main queue; each extracts Sendable values, then runs on the main actor.
+        observers.append(center.addObserver(forName: UIAccessibility.guidedAccessStatusDidChangeNotification,
+                                            object: nil, queue: .main) { [weak self] _ in
+            MainActor.assumeIsolated { self?.guidedAccess = UIAccessibility.isGuidedAccessEnabled }
+        })
+        observers.append(center.addObserver(forName: AVCaptureSession.wasInterruptedNotification,
+                                            object: session, queue: .main) { [weak self] note in
+            let raw = (note.userInfo?[AVCaptureSessionInterruptionReasonKey] as? NSNumber)?.intValue
+            let text = KioskModel.interruption(raw.flatMap(AVCaptureSession.InterruptionReason.init(rawValue:)))
+            MainActor.assumeIsolated { self?.cameraNote = text }
+        })
+        observers.append(center.addObserver(forName: AVCaptureSession.interruptionEndedNotification,
+                                            object: session, queue: .main) { [weak self] _ in
+            MainActor.assumeIsolated { self?.cameraNote = nil }
+        })
+        observers.append(center.addObserver(forName: AVCaptureSession.runtimeErrorNotification,
+                                            object: session, queue: .main) { [weak self] _ in
+            MainActor.assumeIsolated { self?.cameraNote = "The camera stopped with an error; restarting." }
+            Task { await capture.resume() }
+        })
+        expiryCheck = Task { [weak self] in   // once a minute: an expired gallery is deleted
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(60))
+                guard let self else { return }
+                if let expiresAt = self.expiresAt, expiresAt <= Date() {
+                    self.expire()
+                    await self.analyzer?.use(.empty, rules: nil)
+                }
             }
         }
+    }
 
-        func gallery() throws -> Gallery {
-            let persons = people.map { Person(id: $0.id, displayName: $0.name, preferredCategories: $0.categories) }
-            let rows = people.enumerated().flatMap { i, p in p.templates.map { ($0, i) } }
-            return try Gallery(dim: dim, maxDistance: maxDistance, people: persons,
-                               templates: rows.map(\.0), owners: rows.map(\.1))
+    nonisolated static func interruption(_ reason: AVCaptureSession.InterruptionReason?) -> String {
+        switch reason {
+        case .videoDeviceNotAvailableWithMultipleForegroundApps:
+            return "The camera is paused while another app is on screen (Split View or Slide Over)."
+        case .videoDeviceInUseByAnotherClient: return "Another app is using the camera."
+        case .videoDeviceNotAvailableDueToSystemPressure: return "The camera is paused: the iPad is too hot."
+        default: return "The camera is paused."
         }
     }
+
+    func scene(active: Bool) async {
+        guard phase == .running else { return }
+        if let trueDepth {
+            if active { trueDepth.start() } else { trueDepth.stop() }
+        } else if active {
+            await capture.resume()
+        } else {
+            await capture.stop()
+        }
+    }
+
+    // MARK: staff PIN (set at first launch, before the camera ever starts)
+
+    func setPin(_ pin: String, again: String) async -> String? {
+        guard pin == again else { return "The two PINs differ." }
+        if let problem = StaffPin.problem(pin) { return problem }
+        do {
+            let salt = Data((0..<16).map { _ in UInt8.random(in: 0...255) })
+            let hash = try await Task.detached { try StaffPin.hash(pin, salt: salt) }.value
+            try keychain.set(Data(hash.utf8), "pin-hash")
+            try keychain.set(nil, "pin-guard")
+        } catch {
+            return error.localizedDescription
+        }
+        phase = .starting
+        await start()
+        return nil
+    }
+
+    /// A staff sign-in attempt; the lock-out state is kept in the Keychain across restarts.
+    func unlock(_ pin: String) async -> PinGuard.Attempt {
+        guard let stored = keychain.string("pin-hash") else { return .init(accepted: false, lockedForS: 0, failures: 0) }
+        var guard_ = keychain.data("pin-guard").flatMap { try? JSONDecoder().decode(PinGuard.self, from: $0) } ?? PinGuard()
+        let now = Date().timeIntervalSince1970
+        let result = await Task.detached { [guard_] () -> (PinGuard, PinGuard.Attempt) in
+            var copy = guard_
+            let attempt = copy.attempt(pin, stored: stored, now: now)
+            return (copy, attempt)
+        }.value
+        guard_ = result.0
+        try? keychain.set(try? JSONEncoder().encode(guard_), "pin-guard")
+        return result.1
+    }
+
+    // MARK: bundles
+
+    /// Read and check a bundle without its passphrase (signature, pinned key, model, expiry, counter).
+    func inspect(_ url: URL) async throws -> InspectedBundle {
+        guard let analyzer else { throw IFaceError.badInput("The models are not loaded.") }
+        let access = url.startAccessingSecurityScopedResource()
+        defer { if access { url.stopAccessingSecurityScopedResource() } }
+        let size = try url.resourceValues(forKeys: [.fileSizeKey]).fileSize ?? 0
+        guard size <= BundleReader.maxArchiveBytes else { throw IFaceError.zip("\(size) bytes is too large for a bundle") }
+        let data = try Data(contentsOf: url, options: .mappedIfSafe)
+        let expect = BundleExpectation(embeddingSha256: analyzer.embedderSha256, dim: 128, pinnedKey: pinned,
+                                       newestCounter: Int(keychain.string("newest-counter") ?? "") ?? 0, now: Date())
+        return try await Task.detached(priority: .userInitiated) { try BundleReader.inspect(data, expecting: expect) }.value
+    }
+
+    /// Decrypt and check everything, then replace the gallery and catalog (and pin the shop key on
+    /// the first import, after staff confirmed its fingerprint).
+    func install(_ inspected: InspectedBundle, passphrase: String) async -> Bool {
+        do {
+            let imported = try await Task.detached(priority: .userInitiated) {
+                try BundleReader.open(inspected, passphrase: passphrase)
+            }.value
+            try snapshots.save(imported)
+            if pinned == nil { try keychain.set(imported.signerKey, "shop-key") }
+            try keychain.set(Data(String(imported.counter).utf8), "newest-counter")
+            gallery = imported.gallery.removing(Set(imported.forgotten))
+            catalog = imported.catalog
+            rules = imported.rules
+            expiresAt = imported.expiresAt
+            counter = imported.counter
+            await analyzer?.use(gallery, rules: imported.rules)
+            importMessage = "Imported \(gallery.people.count) people and \(catalog.products.count) products (export #\(counter))."
+            return true
+        } catch {
+            try? await Task.sleep(for: .seconds(1))   // slow down passphrase guessing
+            importMessage = error.localizedDescription
+            return false
+        }
+    }
+
+    /// Staff wipe: the gallery, catalog, pairing and counter go; the staff PIN stays.
+    func wipe() async {
+        snapshots.wipe()
+        try? keychain.set(nil, "shop-key")
+        try? keychain.set(nil, "newest-counter")
+        gallery = .empty
+        catalog = .empty
+        expiresAt = nil
+        counter = 0
+        await analyzer?.use(.empty, rules: nil)
+        importMessage = "Wiped: no gallery, no catalog, no paired PC."
+    }
+
+    func imageURL(_ name: String) -> URL { snapshots.imageURL(name) }
+}
+
+extension FrameAnalyzer {
+    /// Load the models (off the main actor).
+    init() throws { self.init(models: try ModelRunner()) }
 }

@@ -19,7 +19,14 @@ public struct ModelsManifest: Decodable, Sendable {
     }
 
     public static func load(from url: URL) throws -> ModelsManifest {
-        let manifest = try JSONDecoder().decode(ModelsManifest.self, from: Data(contentsOf: url))
+        try decode(Data(contentsOf: url))
+    }
+
+    public static func decode(_ data: Data) throws -> ModelsManifest {
+        let manifest: ModelsManifest
+        do { manifest = try JSONDecoder().decode(ModelsManifest.self, from: data) } catch {
+            throw IFaceError.badInput("models.json does not parse: \(error)")
+        }
         guard manifest.format == 1 else { throw IFaceError.unsupportedFormat("models.json", manifest.format) }
         return manifest
     }
@@ -71,28 +78,8 @@ public struct ModelEntry: Decodable, Sendable {
     }
 
     /// The resource name of the compiled model in the app bundle.
-    public var compiledName: String { (file as NSString).deletingPathExtension }
-}
-
-public enum IFaceError: Error, LocalizedError, Equatable {
-    case modelMissing(String)
-    case unsupportedFormat(String, Int)
-    case embeddingModelMismatch(bundle: String, app: String)
-    case badBundle(String)
-    case wrongPassphraseOrDamaged
-    case badInput(String)
-
-    public var errorDescription: String? {
-        switch self {
-        case .modelMissing(let key): return "The app has no model '\(key)' (models.json)."
-        case .unsupportedFormat(let what, let version):
-            return "\(what) format \(version) is newer than this app understands: update the app."
-        case .embeddingModelMismatch(let bundle, let app):
-            return "This bundle was made with embedding model \(bundle.prefix(12))…, this app has "
-                + "\(app.prefix(12))…. Export again from a kiosk with the same model, or update the app."
-        case .badBundle(let why): return "Not a valid iFace bundle: \(why)."
-        case .wrongPassphraseOrDamaged: return "Wrong passphrase or damaged bundle."
-        case .badInput(let why): return why
-        }
+    public var compiledName: String {
+        guard let dot = file.lastIndex(of: ".") else { return file }
+        return String(file[..<dot])
     }
 }
