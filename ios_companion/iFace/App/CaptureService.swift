@@ -68,8 +68,15 @@ final class FrameSink: NSObject, AVCaptureVideoDataOutputSampleBufferDelegate, S
 /// Owns the capture session. An actor whose executor is a serial dispatch queue (the pattern of
 /// Apple's AVCam sample), so every session call runs off the main thread and in order.
 actor CaptureService {
-    enum Problem: Error, Equatable {
-        case notAuthorized, noFrontCamera, cannotConfigure
+    enum Problem: Error, Equatable, LocalizedError {
+        case noFrontCamera, cannotConfigure
+
+        var errorDescription: String? {
+            switch self {
+            case .noFrontCamera: return "This iPad has no front camera the app can use."
+            case .cannotConfigure: return "The front camera cannot be configured (another app may hold it)."
+            }
+        }
     }
 
     nonisolated let session = AVCaptureSession()

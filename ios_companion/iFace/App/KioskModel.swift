@@ -100,7 +100,7 @@ final class KioskModel {
 
     private func watch() {
         guard observers.isEmpty else { return }
-        let center = NotificationCenter.default, session = capture.session, capture = self.capture
+        let center = NotificationCenter.default, service = self.capture, session = self.capture.session
         // Observers on the main queue; each extracts Sendable values, then runs on the main actor.
         observers.append(center.addObserver(forName: UIAccessibility.guidedAccessStatusDidChangeNotification,
                                             object: nil, queue: .main) { [weak self] _ in
@@ -119,7 +119,7 @@ final class KioskModel {
         observers.append(center.addObserver(forName: AVCaptureSession.runtimeErrorNotification,
                                             object: session, queue: .main) { [weak self] _ in
             MainActor.assumeIsolated { self?.cameraNote = "The camera stopped with an error; restarting." }
-            Task { await capture.resume() }
+            Task { await service.resume() }
         })
         expiryCheck = Task { [weak self] in   // once a minute: an expired gallery is deleted
             while !Task.isCancelled {

@@ -129,17 +129,26 @@ struct CameraPreview: UIViewRepresentable {
     }
 }
 
-/// The ARKit camera feed (TrueDepth iPads): ARSCNView draws the captured image as background.
+/// The ARKit camera feed (TrueDepth iPads): ARSCNView draws the captured image as background and
+/// tells the source the interface orientation once it is in a window.
 struct TrueDepthPreview: UIViewRepresentable {
     let source: TrueDepthSource
 
-    func makeUIView(context: Context) -> ARSCNView {
-        let view = ARSCNView(frame: .zero)
+    func makeUIView(context: Context) -> TrueDepthView {
+        let view = TrueDepthView(frame: .zero)
         view.session = source.session
         view.automaticallyUpdatesLighting = false
-        source.view = view
+        view.source = source
         return view
     }
 
-    func updateUIView(_ uiView: ARSCNView, context: Context) {}
+    func updateUIView(_ uiView: TrueDepthView, context: Context) {}
+
+    final class TrueDepthView: ARSCNView {
+        var source: TrueDepthSource?
+        override func didMoveToWindow() {
+            super.didMoveToWindow()
+            if let orientation = window?.windowScene?.interfaceOrientation { source?.interfaceOrientation(orientation) }
+        }
+    }
 }

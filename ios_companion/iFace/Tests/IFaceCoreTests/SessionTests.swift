@@ -136,3 +136,27 @@ final class GalleryTests: XCTestCase {
         XCTAssertEqual(BlendshapeEmotion.mix(model: neutralModel, shapes: [:], labels: labels), neutralModel)
     }
 }
+
+final class ModelsManifestTests: XCTestCase {
+    /// The shape build_coreml.py writes (abridged to the face_mesh entry).
+    func testModelsJsonDecodes() throws {
+        let json = #"""
+        {"format": 1, "embedding_model": "face_embedder", "models": [{"key": "face_mesh", "task": "landmarks",
+         "file": "face_mesh.mlpackage", "version": "face_mesh_468_mp0.10.21",
+         "input": {"name": "input_1", "shape": [1, 3, 192, 192], "colour": "RGB", "scale": 0.00392156862745098,
+                   "bias": [0, 0, 0], "normalisation": "x", "crop_margin": 0.25, "crop_square": true},
+         "outputs": [{"name": "conv2d_21", "type": "multiArrayType", "shape": []},
+                     {"name": "conv2d_31", "type": "multiArrayType", "shape": []}],
+         "labels": [], "thresholds": {"min_presence": 0.5, "face_presence": 0.1, "sure_score": 0.8},
+         "source_onnx": {"file": "face_landmark/face_mesh_468_mp0.10.21.onnx", "sha256": "cc67"},
+         "licence": "Apache-2.0", "source": "mediapipe"}]}
+        """#
+        let manifest = try ModelsManifest.decode(Data(json.utf8))
+        let mesh = try manifest.entry("face_mesh")
+        XCTAssertEqual(mesh.compiledName, "face_mesh")
+        XCTAssertEqual(mesh.outputs.map(\.name), ["conv2d_21", "conv2d_31"])
+        XCTAssertEqual(MeshThresholds(mesh.thresholds), MeshThresholds())
+        XCTAssertEqual(mesh.input.width, 192)
+        XCTAssertThrowsError(try manifest.entry("mask"))
+    }
+}
