@@ -6,16 +6,19 @@ import Foundation
 /// the app keeps it in the Keychain beside the hash, so restarting the app does not reset it).
 public enum StaffPin {
     public static let minDigits = 6
-    static let n = 1 << 14, r = 8, p = 1
+    public static let maxDigits = 12
+    static let n = 1 << 17, r = 8, p = 1   // kiosk/core/pin.py: ~0.5 s and 128 MiB per check
 
-    /// Why `pin` cannot be a staff PIN, or nil.
+    /// Why `pin` cannot be a staff PIN, or nil (kiosk/core/pin.py pin_problem).
     public static func problem(_ pin: String) -> String? {
-        guard pin.count >= minDigits, pin.allSatisfy({ $0.isASCII && $0.isNumber }) else {
-            return "A staff PIN is at least \(minDigits) digits."
+        let digits = pin.compactMap { $0.isASCII ? $0.wholeNumberValue : nil }
+        guard digits.count == pin.count else { return "A staff PIN is made of digits only." }
+        guard (minDigits...maxDigits).contains(digits.count) else {
+            return "A staff PIN has \(minDigits) to \(maxDigits) digits."
         }
-        guard Set(pin).count > 1, !"01234567890".contains(pin), !"98765432109".contains(pin) else {
-            return "Choose a PIN that is not one repeated digit or a run."
-        }
+        guard Set(digits).count > 1 else { return "A staff PIN must not repeat one digit." }
+        let steps = Set(zip(digits, digits.dropFirst()).map { $1 - $0 })
+        guard steps != [1], steps != [-1] else { return "A staff PIN must not be a run of digits like 123456." }
         return nil
     }
 
@@ -30,7 +33,7 @@ public enum StaffPin {
     public static func verify(_ pin: String, stored: String) -> Bool {
         let parts = stored.split(separator: "$").map(String.init)
         guard parts.count == 6, parts[0] == "scrypt", let n = Int(parts[1]), let r = Int(parts[2]),
-              let p = Int(parts[3]), (1 << 10)...(1 << 20) ~= n, (1...16).contains(r), (1...4).contains(p),
+              let p = Int(parts[3]), (2...(1 << 20)) ~= n, (1...64).contains(r * p),
               let salt = unhex(parts[4]), let want = unhex(parts[5]), !pin.isEmpty,
               let key = try? BundleKey.scrypt(password: Data(pin.utf8), salt: salt, n: n, r: r, p: p, length: want.count)
         else { return false }

@@ -155,9 +155,9 @@ final class ScryptVectorTests: XCTestCase {
         XCTAssertTrue(StaffPin.verify(vector.string("pin"), stored: vector.string("hash")))
         XCTAssertFalse(StaffPin.verify("135790", stored: vector.string("hash")))
         XCTAssertEqual(try StaffPin.hash(vector.string("pin"), salt: Data((0..<16).map(UInt8.init))), vector.string("hash"))
-        XCTAssertNotNil(StaffPin.problem("1234"))
-        XCTAssertNotNil(StaffPin.problem("111111"))
-        XCTAssertNotNil(StaffPin.problem("123456"))
+        for bad in ["1234", "111111", "123456", "987654", "12345a", "1234567890123"] {
+            XCTAssertNotNil(StaffPin.problem(bad), bad)
+        }
         XCTAssertNil(StaffPin.problem("246813"))
     }
 
