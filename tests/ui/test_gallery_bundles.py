@@ -4,11 +4,13 @@ thread (the slow step runs on a BundleJob; the database is touched on the GUI th
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any, TypeVar
 
 import numpy as np
 import pytest
+from PySide6.QtWidgets import QFileDialog, QInputDialog
 from pytestqt.qtbot import QtBot
 
 from kiosk.config import PathsConfig
@@ -18,6 +20,7 @@ from kiosk.store.people import Consent, EnrolRequest, NewTemplate, PeopleStore, 
 from kiosk.ui.staff import gallery_tab
 from kiosk.ui.staff.gallery_tab import GalleryTab
 
+T = TypeVar("T")
 SHA = "c" * 64
 INFO = EmbeddingInfo("face_embedder", SHA, 128, 0.6)
 PASS = "correct horse battery"
@@ -34,9 +37,19 @@ def people(tmp_path: Path) -> Iterator[PeopleStore]:
 
 
 def answers(monkeypatch: pytest.MonkeyPatch, path: str, texts: list[str]) -> None:
-    monkeypatch.setattr(gallery_tab.QFileDialog, "getSaveFileName", lambda *a: (path, ""))
-    monkeypatch.setattr(gallery_tab.QFileDialog, "getOpenFileName", lambda *a: (path, ""))
-    monkeypatch.setattr(gallery_tab.QInputDialog, "getText", lambda *a: (texts.pop(0), True))
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a: (path, ""))
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a: (path, ""))
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a: (texts.pop(0), True))
+
+
+def recording(calls: list[str], real: Callable[..., T]) -> Callable[..., T]:
+    """`real`, noting the name of the thread each call runs on."""
+
+    def wrapper(*args: Any, **kwargs: Any) -> T:
+        calls.append(threading.current_thread().name)
+        return real(*args, **kwargs)
+
+    return wrapper
 
 
 def finish(qtbot: QtBot, tab: GalleryTab) -> None:
@@ -55,12 +68,8 @@ def test_export_asks_twice_refuses_weak_and_adds_the_suffix(
     tab.export()
     assert "differ" in tab.status.text() and tab.job is None
     threads: list[str] = []
-    real = gallery_exchange.write_bundle
-    monkeypatch.setattr(
-        gallery_exchange,
-        "write_bundle",
-        lambda *a, **k: threads.append(threading.current_thread().name) or real(*a, **k),
-    )
+    real = gallery_exchange.write_export
+    monkeypatch.setattr(gallery_tab, "write_export", recording(threads, real))
     answers(monkeypatch, str(tmp_path / "shop"), [PASS, PASS])
     tab.export()
     finish(qtbot, tab)
@@ -79,12 +88,7 @@ def test_import_reads_off_the_gui_thread_and_merges_on_it(
         tab = GalleryTab(other, INFO, lambda: "emil")
         qtbot.addWidget(tab)
         readers: list[str] = []
-        real = bundle_read.read_bundle
-        monkeypatch.setattr(
-            gallery_tab,
-            "read_bundle",
-            lambda *a: readers.append(threading.current_thread().name) or real(*a),
-        )
+        monkeypatch.setattr(gallery_tab, "read_bundle", recording(readers, bundle_read.read_bundle))
         answers(monkeypatch, str(path), ["not the passphrase at all"])
         tab.import_bundle()
         finish(qtbot, tab)

@@ -224,11 +224,12 @@ def test_a_deflate_bomb_is_refused_before_anything_is_decompressed(
     assert bomb.stat().st_size < 1 << 20
     opened: list[str] = []
     real_open = zipfile.ZipFile.open
-    monkeypatch.setattr(
-        zipfile.ZipFile,
-        "open",
-        lambda self, n, *a, **k: opened.append(str(n)) or real_open(self, n, *a, **k),
-    )
+
+    def spying_open(self: zipfile.ZipFile, name: Any, *args: Any, **kwargs: Any) -> Any:
+        opened.append(str(name))
+        return real_open(self, name, *args, **kwargs)
+
+    monkeypatch.setattr(zipfile.ZipFile, "open", spying_open)
     with pytest.raises(InputError, match="is compressed"):
         read_bundle(bomb, PASS, expect())
     assert opened == []

@@ -4,6 +4,7 @@ the kiosk's own bundle reader gives each vector bundle the outcome the iPad must
 from __future__ import annotations
 
 import filecmp
+import importlib
 import json
 from collections.abc import Iterator
 from datetime import datetime
@@ -24,9 +25,7 @@ COMMITTED = REPO / "ios_companion" / "vectors"
 def make_vectors() -> Iterator[ModuleType]:
     with pytest.MonkeyPatch.context() as patch:
         patch.syspath_prepend(str(REPO / "ios_companion"))
-        import make_vectors
-
-        yield make_vectors
+        yield importlib.import_module("make_vectors")
 
 
 def test_vectors_are_up_to_date(make_vectors: ModuleType, tmp_path: Path) -> None:
