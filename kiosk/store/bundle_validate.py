@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from kiosk.core.types import readonly
-from kiosk.errors import InputError
+from kiosk.errors import InputError, ModelMismatchError
 from kiosk.store.bundle import (
     FORMAT,
     FORMAT_VERSION,
@@ -130,8 +130,6 @@ def check_rules(rules: Any) -> Mapping[str, Any]:
 
 
 def _embedding(body: Any, onnx_sha256: str, dim: int) -> EmbeddingInfo:
-    from kiosk.errors import ModelMismatchError
-
     where = "manifest.json embedding"
     if not isinstance(body, dict):
         raise InputError(f"{where} must be an object")
