@@ -145,7 +145,7 @@ actor CaptureService {
         }
     }
 
-    nonisolated static func frontCamera() -> AVCaptureDevice? {
+    static func frontCamera() -> AVCaptureDevice? {
         AVCaptureDevice.default(.builtInWideAngleCamera, for: .video, position: .front)
     }
 }
