@@ -97,12 +97,11 @@ def read_annotations(source: Path, fmt: str, images_dir: Path | None = None) -> 
 def face_in_box(models: VisionModels, image_bgr: ImageBGR, xyxy: Box) -> StillFace | None:
     """The face an annotated box points at, embedded; None if there is none."""
     best: tuple[float, StillFace | None] = (MIN_IOU, None)
-    for box in models.detector.detect(image_bgr):
-        overlap = iou(box.xyxy, xyxy)
-        if overlap >= best[0]:
-            mesh = models.mesh.landmarks(image_bgr, box)
-            if models.mesh.trusted(mesh):
-                best = (overlap, StillFace(box, mesh, models.embedder.embed(image_bgr, mesh)))
+    for face in models.finder.find(image_bgr, still=True):
+        overlap = iou(face.box.xyxy, xyxy)
+        if overlap >= best[0] and face.trusted:
+            embedded = StillFace(face.box, face.mesh, models.embedder.embed(image_bgr, face.mesh))
+            best = (overlap, embedded)
     if best[1] is not None:
         return best[1]
     x1, y1, x2, y2 = clip_int(expand(xyxy, 0.5), image_bgr.shape[1], image_bgr.shape[0])

@@ -1,8 +1,11 @@
-"""Face attribute classifiers (emotion, mask) run with onnxruntime on a face crop."""
+"""Face attribute classifiers (emotion, mask) run with onnxruntime on face crops, batched."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
+import numpy.typing as npt
 
 from kiosk.core.types import ClassScores, FaceBox
 from kiosk.errors import ModelError
@@ -11,7 +14,11 @@ from kiosk.vision.runtime import ImageBGR, OrtModel, crop_face, to_tensor
 
 
 class OrtFaceClassifier:
-    """A classifier over the manifest's labels, fed the face crop the manifest describes."""
+    """A classifier over the manifest's labels, fed the face crop the manifest describes.
+
+    Several faces go through the model as one batch; with the manifest's `flip_average` each
+    crop's mirror image joins the batch and the two readings are averaged.
+    """
 
     def __init__(self, spec: ModelSpec, threads: int) -> None:
         """Load the model and check that its output has one score per manifest label.
@@ -32,16 +39,38 @@ class OrtFaceClassifier:
 
     def classify(self, image_bgr: ImageBGR, face: FaceBox) -> ClassScores:
         """Class probabilities for one face in a BGR frame."""
-        crop = crop_face(image_bgr, face.xyxy, self.spec.input)
-        return self.classify_crop(crop)
+        return self.classify_many(image_bgr, (face,))[0]
+
+    def classify_many(
+        self, image_bgr: ImageBGR, faces: Sequence[FaceBox]
+    ) -> tuple[ClassScores, ...]:
+        """Class probabilities for several faces of one BGR frame, in one model run."""
+        return self.classify_crops([crop_face(image_bgr, f.xyxy, self.spec.input) for f in faces])
 
     def classify_crop(self, crop_bgr: ImageBGR) -> ClassScores:
         """Class probabilities for an already cut face crop (BGR uint8)."""
-        scores = self._model.run(to_tensor(crop_bgr, self.spec.input))[0].reshape(-1)
-        scores = scores.astype(np.float64)
+        return self.classify_crops([crop_bgr])[0]
+
+    def classify_crops(self, crops_bgr: Sequence[ImageBGR]) -> tuple[ClassScores, ...]:
+        """Class probabilities for already cut face crops (BGR uint8), in one model run."""
+        if not crops_bgr:
+            return ()
+        inp = self.spec.input
+        tensors = [to_tensor(c, inp) for c in crops_bgr]
+        if inp.flip_average:
+            axis = 2 if inp.layout == "NHWC" else 3
+            tensors += [np.flip(t, axis=axis) for t in tensors]
+        scores = self._model.run(np.ascontiguousarray(np.concatenate(tensors)))[0]
+        probs = self._activate(scores.reshape(len(tensors), -1).astype(np.float64))
+        if inp.flip_average:
+            probs = (probs[: len(crops_bgr)] + probs[len(crops_bgr) :]) / 2.0
+        labels = self.spec.labels
+        return tuple(ClassScores(labels, tuple(float(p) for p in row)) for row in probs)
+
+    def _activate(self, scores: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
         if self.spec.output_activation == "softmax":
-            exp = np.exp(scores - scores.max())
-            scores = exp / exp.sum()
-        elif self.spec.output_activation == "sigmoid":
-            scores = 1.0 / (1.0 + np.exp(-scores))
-        return ClassScores(labels=self.spec.labels, probs=tuple(float(s) for s in scores))
+            exp = np.exp(scores - scores.max(axis=1, keepdims=True))
+            return np.asarray(exp / exp.sum(axis=1, keepdims=True))
+        if self.spec.output_activation == "sigmoid":
+            return np.asarray(1.0 / (1.0 + np.exp(-scores)))
+        return scores

@@ -18,8 +18,12 @@ import numpy as np
 
 from kiosk.core import metrics
 from kiosk.core.gallery import Gallery
-from kiosk.core.types import FloatArray
+from kiosk.core.scoring import NO_FACE, GroupScore, ImageRow, score_by_source
+from kiosk.core.splits import SplitItem
+from kiosk.core.types import ClassScores, FloatArray
 from kiosk.errors import InputError
+from kiosk.vision.finder import largest
+from kiosk.vision.mask_cue import read_masks
 from kiosk.vision.models import VisionModels
 from kiosk.vision.runtime import ImageBGR
 from kiosk.vision.still import labelled_tree, largest_face
@@ -101,6 +105,9 @@ class LabelsReport:
             `threshold` (the kiosk would say "unknown"); else None.
         no_mate: identity only: photos with a face but no other photo of their label with a
             face; kept in the gallery as distractors, not scored.
+        scores: emotion / mask: found-only and strict scores of all photos, then per source
+            (sources come from the split manifest).
+        rows: emotion / mask: what each photo gave, in file order.
     """
 
     task: str
@@ -115,6 +122,8 @@ class LabelsReport:
     threshold: float | None = None
     beyond_threshold: int | None = None
     no_mate: tuple[str, ...] = ()
+    scores: tuple[GroupScore, ...] = ()
+    rows: tuple[ImageRow, ...] = ()
 
 
 def read_pairs(pairs_csv: Path, root: Path) -> tuple[Pair, ...]:
@@ -253,6 +262,7 @@ def evaluate_labels(
     read: Reader,
     suffixes: Iterable[str],
     *,
+    subset: Mapping[str, SplitItem] | None = None,
     on_progress: Progress | None = None,
 ) -> LabelsReport:
     """Score a model on a folder-per-label tree `root/<label>/<photos>`.
@@ -268,6 +278,8 @@ def evaluate_labels(
         root: the tree.
         read: image reader, path -> BGR uint8 (H, W, 3); raises InputError when unreadable.
         suffixes: file suffixes counted as photos, e.g. {".jpg", ".png"}.
+        subset: only these photos (paths relative to `root`, from a split manifest, whose
+            sources are reported separately); every photo when None.
         on_progress: called after each photo as (done, total).
 
     Raises:
@@ -283,6 +295,10 @@ def evaluate_labels(
     if not tree:
         raise InputError(f"{root}: expected label folders with photos ({sorted(allowed)})")
     truth = {path: label for label, paths in tree.items() for path in paths}
+    if subset is not None:
+        truth = {p: t for p, t in truth.items() if p.relative_to(root).as_posix() in subset}
+        if not truth:
+            raise InputError(f"{root}: none of its photos is in the split manifest")
     if task == "identity":
         return _identify(models, root, truth, read, on_progress)
     classifier = models.emotion if task == "emotion" else models.mask
@@ -293,19 +309,37 @@ def evaluate_labels(
             f"named among {classifier.spec.labels}"
         )
 
-    def top_label(image_bgr: ImageBGR) -> str | None:
-        boxes = models.detector.detect(image_bgr)
-        if not boxes:
+    def reading(image_bgr: ImageBGR) -> ClassScores | None:
+        face = largest(models.finder.find(image_bgr, still=True))
+        if face is None:
             return None
-        largest = max(boxes, key=lambda b: b.width * b.height)
-        return classifier.classify(image_bgr, largest).top
+        if task == "mask":
+            return read_masks(classifier, image_bgr, (face,))[0]
+        return classifier.classify(image_bgr, face.box)
 
-    found, times_ms = _per_photo(tuple(truth), read, top_label, on_progress)
-    scored = [(truth[path], top) for path, top in found.items() if top is not None]
+    found, times_ms = _per_photo(tuple(truth), read, reading, on_progress)
+    scored = [(truth[path], r.top) for path, r in found.items() if r is not None]
     confusion = metrics.confusion_matrix(
         [t for t, _ in scored], [p for _, p in scored], classifier.spec.labels
     )
-    return _report(task, root, found, confusion, times_ms)
+    rows = tuple(_image_row(root, path, truth[path], r, subset) for path, r in found.items())
+    report = _report(task, root, found, confusion, times_ms)
+    return replace(report, scores=score_by_source(rows), rows=rows)
+
+
+def _image_row(
+    root: Path,
+    path: Path,
+    label: str,
+    scores: ClassScores | None,
+    subset: Mapping[str, SplitItem] | None,
+) -> ImageRow:
+    rel = path.relative_to(root).as_posix()
+    source = subset[rel].source if subset is not None and rel in subset else ""
+    if scores is None:
+        return ImageRow(rel, label, NO_FACE, 0.0, (), source)
+    pairs = tuple(zip(scores.labels, scores.probs, strict=True))
+    return ImageRow(rel, label, scores.top, scores.top_prob, pairs, source)
 
 
 def _report(

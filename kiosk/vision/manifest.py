@@ -32,7 +32,8 @@ class InputSpec:
     """How to turn a face crop into the model's input tensor.
 
     The tensor is `(pixel - mean[c]) / std[c]` on 0..255 pixels in `colour` order, resized to
-    `height` x `width`, laid out as `layout` with batch 1.
+    `height` x `width`, laid out as `layout` with batch 1. With `flip_average` the crop and
+    its mirror image are classified together and their probabilities averaged.
     """
 
     name: str
@@ -45,6 +46,7 @@ class InputSpec:
     dtype: str = "float32"
     crop_margin: float = 0.0
     crop_square: bool = False
+    flip_average: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,6 +141,7 @@ def _parse_entry(path: Path, models_dir: Path, key: str, body: Any) -> ModelSpec
                 dtype=str(inp.get("dtype", "float32")),
                 crop_margin=float(inp.get("crop_margin", 0.0)),
                 crop_square=bool(inp.get("crop_square", False)),
+                flip_average=bool(inp.get("flip_average", False)),
             ),
             outputs=tuple(str(o) for o in body.get("outputs", ())),
             labels=tuple(str(label) for label in body.get("labels", ())),

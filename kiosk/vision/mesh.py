@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from kiosk.core.geometry import expand, square
@@ -28,9 +30,19 @@ class OrtFaceMesh:
             )
         self._order = tuple(self._model.output_names.index(name) for name in spec.outputs)
 
-    def landmarks(self, image_bgr: ImageBGR, face: FaceBox) -> FaceMesh:
-        """The mesh of one face, in frame pixel coordinates."""
+    def landmarks(
+        self, image_bgr: ImageBGR, face: FaceBox, margin: float | None = None
+    ) -> FaceMesh:
+        """The mesh of one face, in frame pixel coordinates.
+
+        Args:
+            image_bgr: the BGR uint8 frame.
+            face: the detection.
+            margin: crop margin around the box; the manifest's when None.
+        """
         inp = self.spec.input
+        if margin is not None:
+            inp = replace(inp, crop_margin=margin)
         region = expand(face.xyxy, inp.crop_margin)
         if inp.crop_square:
             region = square(region)
@@ -46,18 +58,6 @@ class OrtFaceMesh:
         points[:, 2] = raw[:, 2] * scale_x
         presence = 1.0 / (1.0 + np.exp(-presence_logit))
         return FaceMesh(points_xyz=readonly(points), presence=float(presence))
-
-    def confirms(self, face: FaceBox, mesh: FaceMesh) -> bool:
-        """Is this detection a face? The mesh's presence confirms weak detections.
-
-        The short-range detector fires on some textures (0.5-0.65); the mesh gives those a
-        presence near 0 and real faces near 1. Confident detections pass regardless, since a
-        mask can lower the presence of a real face.
-        """
-        thresholds = self.spec.thresholds
-        return mesh.presence >= thresholds.get(
-            "face_presence", 0.1
-        ) or face.score >= thresholds.get("sure_score", 0.8)
 
     def trusted(self, mesh: FaceMesh) -> bool:
         """Are the landmarks good enough for alignment, pose and embedding?"""

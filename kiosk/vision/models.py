@@ -15,6 +15,7 @@ from kiosk.vision.blazeface import OrtBlazeFaceDetector
 from kiosk.vision.classify import OrtFaceClassifier
 from kiosk.vision.detector import FaceDetector, MultiFaceDetector
 from kiosk.vision.embedder import OrtEmbedder
+from kiosk.vision.finder import FaceFinder, FinderRules
 from kiosk.vision.manifest import Manifest, ModelSpec
 from kiosk.vision.mesh import OrtFaceMesh
 from kiosk.vision.runtime import OrtModel
@@ -35,6 +36,11 @@ class VisionModels:
     embedder: OrtEmbedder
     emotion: OrtFaceClassifier
     mask: OrtFaceClassifier
+
+    @property
+    def finder(self) -> FaceFinder:
+        """The one face-finding path (detector, mesh, confirmation rules from the manifest)."""
+        return FaceFinder(self.detector, self.mesh, FinderRules.from_mesh_spec(self.mesh.spec))
 
     def close(self) -> None:
         """Release native resources."""

@@ -28,10 +28,16 @@ from kiosk.core.types import (
     Quality,
     StageTimes,
 )
+from kiosk.vision.finder import FoundFace
+from kiosk.vision.mask_cue import read_masks
 from kiosk.vision.models import VisionModels
 from kiosk.vision.runtime import ImageBGR, grey_face
 
 T = TypeVar("T")
+
+# New tracks are embedded at once; with a crowd arriving together, at most this many
+# embeddings run in one frame (the others follow in the next frames), so no frame stalls.
+MAX_EMBEDS_PER_FRAME = 2
 
 
 @dataclass(slots=True)
@@ -43,6 +49,18 @@ class _TrackState:
     last_emotion_ms: float = -1e18
     last_mask_ms: float = -1e18
     mask: ClassScores | None = None
+
+
+@dataclass(slots=True)
+class _Look:
+    """One face of the frame while it is being analysed (its track may restart)."""
+
+    tracked: TrackedBox
+    face: FoundFace
+    mesh: FaceMesh | None
+    quality: Quality
+    track_id: int
+    state: _TrackState
 
 
 @dataclass(slots=True)
@@ -63,16 +81,27 @@ class _Clock:
 class Pipeline:
     """Stateful per-frame analysis of one camera stream (tracks live across calls)."""
 
-    def __init__(self, models: VisionModels, gallery: Gallery, config: PipelineConfig) -> None:
+    def __init__(
+        self,
+        models: VisionModels,
+        gallery: Gallery,
+        config: PipelineConfig,
+        *,
+        still: bool = False,
+    ) -> None:
         """Build a pipeline.
 
         Args:
             models: loaded models (the pipeline does not close them).
             gallery: enrolled people; swap later with `set_gallery`.
             config: scheduling and identity rules.
+            still: frames are independent photos (`kiosk analyze` on images): faces that are
+                not found at once are looked for again in the padded, enlarged photo.
         """
         self.models = models
         self.config = config
+        self.still = still
+        self._finder = models.finder
         spec = models.embedder.spec
         max_distance = config.max_distance or spec.threshold("max_distance")
         self._votes = VoteSettings(max_distance=max_distance, min_votes=config.min_votes)
@@ -96,23 +125,21 @@ class Pipeline:
             self._gallery_seen = gallery
             self._tracks.clear()
         image = frame.image_bgr
-        boxes = clock.time("detect", lambda: self.models.detector.detect(image))
-        mesh_model = self.models.mesh
-
-        def landmarks() -> list[FaceMesh]:
-            return [mesh_model.landmarks(image, box) for box in boxes]
-
-        meshes = clock.time("landmarks", landmarks)
-        confirmed = [
-            (b, m) for b, m in zip(boxes, meshes, strict=True) if mesh_model.confirms(b, m)
-        ]
-        tracked = self._tracker.update([b for b, _ in confirmed], frame.timestamp_ms)
-        faces = [
-            self._analyse(
-                image, t, mesh=mesh, now_ms=frame.timestamp_ms, gallery=gallery, clock=clock
-            )
-            for t, (_, mesh) in zip(tracked, confirmed, strict=True)
-        ]
+        found = self._finder.find(image, still=self.still, timer=clock)
+        tracked = self._tracker.update([f.box for f in found], frame.timestamp_ms)
+        now_ms = frame.timestamp_ms
+        looks = [self._look(image, t, f) for t, f in zip(tracked, found, strict=True)]
+        embeds = 0
+        for look in sorted(looks, key=lambda lk: lk.state.last_embed_ms):
+            if (
+                embeds < MAX_EMBEDS_PER_FRAME
+                and look.mesh is not None
+                and self._embed_due(look, now_ms)
+            ):
+                self._embed(image, look, look.mesh, now_ms=now_ms, gallery=gallery, clock=clock)
+                embeds += 1
+        self._read_attributes(image, looks, now_ms, clock)
+        faces = [self._result(look, now_ms) for look in looks]
         active = self._tracker.active_ids
         for gone in set(self._tracks) - active:
             del self._tracks[gone]
@@ -133,50 +160,47 @@ class Pipeline:
             ),
         )
 
-    def _analyse(
-        self,
-        image: ImageBGR,
-        tracked: TrackedBox,
-        *,
-        mesh: FaceMesh,
-        now_ms: float,
-        gallery: Gallery,
-        clock: _Clock,
-    ) -> FaceResult:
-        box = tracked.box
-        mesh_or_none = mesh if self.models.mesh.trusted(mesh) else None
-        quality = measure(box, mesh_or_none, grey_face(image, box.xyxy))
-        track_id = tracked.track_id
-        state = self._state(track_id)
-        if mesh_or_none is not None and self._embed_due(state, tracked, quality, now_ms):
-            track_id, state = self._embed(
-                image=image,
-                now_ms=now_ms,
-                track_id=track_id,
-                state=state,
-                mesh=mesh,
-                quality=quality,
-                gallery=gallery,
-                clock=clock,
-            )
-        if now_ms - state.last_emotion_ms >= self.config.emotion_interval_ms:
-            scores = clock.time("emotion", lambda: self.models.emotion.classify(image, box))
-            state.smoother.update(scores, now_ms)
-            state.last_emotion_ms = now_ms
-        if now_ms - state.last_mask_ms >= self.config.mask_interval_ms:
-            state.mask = clock.time("mask", lambda: self.models.mask.classify(image, box))
-            state.last_mask_ms = now_ms
+    def _look(self, image: ImageBGR, tracked: TrackedBox, face: FoundFace) -> _Look:
+        mesh = face.mesh if face.trusted else None
+        quality = measure(tracked.box, mesh, grey_face(image, tracked.box.xyxy))
+        state = self._state(tracked.track_id)
+        return _Look(tracked, face, mesh, quality, tracked.track_id, state)
+
+    def _read_attributes(
+        self, image: ImageBGR, looks: list[_Look], now_ms: float, clock: _Clock
+    ) -> None:
+        """Emotion and mask for the tracks due, each model run once over all of them."""
+        emotion, mask = self.models.emotion, self.models.mask
+        every = self.config.emotion_interval_ms
+        due = [lk for lk in looks if now_ms - lk.state.last_emotion_ms >= every]
+        if due:
+            boxes = [lk.tracked.box for lk in due]
+            readings = clock.time("emotion", lambda: emotion.classify_many(image, boxes))
+            for look, scores in zip(due, readings, strict=True):
+                look.state.smoother.update(scores, now_ms)
+                look.state.last_emotion_ms = now_ms
+        every = self.config.mask_interval_ms
+        due = [lk for lk in looks if now_ms - lk.state.last_mask_ms >= every]
+        if due:
+            faces = [lk.face for lk in due]
+            readings = clock.time("mask", lambda: read_masks(mask, image, faces))
+            for look, scores in zip(due, readings, strict=True):
+                look.state.mask = scores
+                look.state.last_mask_ms = now_ms
+
+    def _result(self, look: _Look, now_ms: float) -> FaceResult:
+        state = look.state
         emotion = state.smoother.current
-        live = state.liveness.update(now_ms, mesh_or_none).live
+        live = state.liveness.update(now_ms, look.mesh).live
         return FaceResult(
-            track_id=track_id,
-            box=box,
+            track_id=look.track_id,
+            box=look.tracked.box,
             identity=state.vote.decide(),
             emotion=emotion,
             valence=None if emotion is None else self._valence.classify(emotion),
             mask=state.mask,
-            quality=quality,
-            mesh=mesh_or_none,
+            quality=look.quality,
+            mesh=look.mesh,
             live=live,
         )
 
@@ -187,35 +211,31 @@ class Pipeline:
             self._tracks[track_id] = state
         return state
 
-    def _embed_due(
-        self, state: _TrackState, tracked: TrackedBox, quality: Quality, now_ms: float
-    ) -> bool:
-        if quality.size_px < self.config.min_face_px:
+    def _embed_due(self, look: _Look, now_ms: float) -> bool:
+        if look.quality.size_px < self.config.min_face_px:
             return False
-        if tracked.is_new or tracked.jumped:
+        if look.tracked.is_new or look.tracked.jumped:
             return True
-        settled = state.vote.embeddings >= self.config.min_votes
+        settled = look.state.vote.embeddings >= self.config.min_votes
         interval = self.config.embed_interval_ms if settled else self.config.embed_burst_ms
-        return now_ms - state.last_embed_ms >= interval
+        return now_ms - look.state.last_embed_ms >= interval
 
     def _embed(
         self,
-        *,
         image: ImageBGR,
-        now_ms: float,
-        track_id: int,
-        state: _TrackState,
+        look: _Look,
         mesh: FaceMesh,
-        quality: Quality,
+        *,
+        now_ms: float,
         gallery: Gallery,
         clock: _Clock,
-    ) -> tuple[int, _TrackState]:
+    ) -> None:
         descriptor = clock.time("embed", lambda: self.models.embedder.embed(image, mesh))
-        if state.vote.is_different_person(descriptor):  # e.g. a cut between two people
-            del self._tracks[track_id]
-            track_id = self._tracker.restart(track_id, now_ms)
-            state = self._state(track_id)
+        if look.state.vote.is_different_person(descriptor):  # e.g. a cut between two people
+            del self._tracks[look.track_id]
+            look.track_id = self._tracker.restart(look.track_id, now_ms)
+            look.state = self._state(look.track_id)
         nearest = gallery.nearest(descriptor, k=1)
-        state.vote.add(descriptor, nearest[0] if nearest else None, recognition_weight(quality))
-        state.last_embed_ms = now_ms
-        return track_id, state
+        weight = recognition_weight(look.quality)
+        look.state.vote.add(descriptor, nearest[0] if nearest else None, weight)
+        look.state.last_embed_ms = now_ms

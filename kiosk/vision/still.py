@@ -10,6 +10,7 @@ import numpy as np
 
 from kiosk.core.gallery import Gallery
 from kiosk.core.types import FaceBox, FaceMesh, FloatArray
+from kiosk.vision.finder import largest
 from kiosk.vision.models import VisionModels
 from kiosk.vision.runtime import ImageBGR
 
@@ -24,13 +25,15 @@ class StillFace:
 
 
 def largest_face(models: VisionModels, image_bgr: ImageBGR) -> StillFace | None:
-    """Detect, take the largest face whose landmarks are trustworthy, embed it; None if no face."""
-    boxes = sorted(models.detector.detect(image_bgr), key=lambda b: b.width * b.height)
-    for box in reversed(boxes):
-        mesh = models.mesh.landmarks(image_bgr, box)
-        if models.mesh.trusted(mesh):
-            return StillFace(box, mesh, models.embedder.embed(image_bgr, mesh))
-    return None
+    """The largest face whose landmarks are trustworthy, embedded; None if there is none.
+
+    Faces are found as for every still photo (`FaceFinder.find(still=True)`: padded and
+    enlarged when nothing is found at first).
+    """
+    face = largest(models.finder.find(image_bgr, still=True), trusted=True)
+    if face is None:
+        return None
+    return StillFace(face.box, face.mesh, models.embedder.embed(image_bgr, face.mesh))
 
 
 @dataclass(frozen=True, slots=True)

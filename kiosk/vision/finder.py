@@ -1,0 +1,232 @@
+"""The one way faces are found: detect, mesh, confirm; for still photos, pad and upscale first.
+
+The kiosk's camera loop, `kiosk analyze`, enrolment, bulk imports and `kiosk eval` all call
+`FaceFinder.find`, so a face found in one is found in the others.
+
+Confirmation: a detection is a face when the detector is sure, or when the face mesh sees a
+face in it. Masks hide half the face and push the mesh's presence score towards 0, so a weak
+detection the mesh does not confirm gets a second look: the mesh again on a wider crop (it
+finds masked faces there), and the detector on the mirrored frame (a real face is found again
+in the same place; the textures the short-range model fires on were not, on the demo clip and
+the dev scenes).
+
+Still photos are often cut tight around the face, or small: when no face is confirmed, the
+photo is framed with a black border, then also enlarged, before the finder gives up.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Protocol, TypeVar
+
+import cv2
+import numpy as np
+
+from kiosk.core.geometry import iou as box_iou
+from kiosk.core.types import FaceBox, FaceMesh, readonly
+from kiosk.vision.detector import FaceDetector
+from kiosk.vision.manifest import ModelSpec
+from kiosk.vision.mesh import OrtFaceMesh
+from kiosk.vision.runtime import ImageBGR
+
+T = TypeVar("T")
+
+
+class StageTimer(Protocol):
+    """Accumulates the time of named stages ("detect", "landmarks")."""
+
+    def time(self, stage: str, work: Callable[[], T]) -> T:
+        """Run `work`, add its duration to `stage`, return its result."""
+        ...
+
+
+class _NoTimer:
+    def time(self, stage: str, work: Callable[[], T]) -> T:
+        return work()
+
+
+@dataclass(frozen=True, slots=True)
+class FoundFace:
+    """A confirmed face.
+
+    Attributes:
+        box: the detection, frame pixels.
+        mesh: its landmarks (from the second, wider look when that confirmed the face).
+        trusted: the landmarks are good enough for alignment, pose and embedding.
+        presence: the mesh's presence score on the first look, in [0, 1] (a mask lowers it).
+    """
+
+    box: FaceBox
+    mesh: FaceMesh
+    trusted: bool
+    presence: float
+
+    @property
+    def area(self) -> float:
+        """Box area in square pixels."""
+        return self.box.width * self.box.height
+
+
+@dataclass(frozen=True, slots=True)
+class FinderRules:
+    """How detections are confirmed and how still photos are retried.
+
+    Attributes:
+        face_presence: mesh presence at or above which a detection is a face.
+        sure_score: detector score at or above which a detection is a face without the mesh.
+        second_margin: crop margin of the second mesh look (the manifest's margin is 0.25).
+        second_presence: presence the second look needs.
+        mirror_iou: IoU with a detection in the mirrored frame that confirms a face.
+        still_pad: border added around a still photo, as a fraction of its longer side.
+        still_min_side_px: a padded still smaller than this is enlarged to it.
+    """
+
+    face_presence: float = 0.1
+    sure_score: float = 0.8
+    second_margin: float = 0.6
+    second_presence: float = 0.5
+    mirror_iou: float = 0.5
+    still_pad: float = 0.25
+    still_min_side_px: int = 320
+
+    @classmethod
+    def from_mesh_spec(cls, spec: ModelSpec) -> FinderRules:
+        """Rules from the face mesh's manifest thresholds (defaults for those it lacks)."""
+        t, default = spec.thresholds, cls()
+        return cls(
+            face_presence=t.get("face_presence", default.face_presence),
+            sure_score=t.get("sure_score", default.sure_score),
+            second_margin=t.get("second_margin", default.second_margin),
+            second_presence=t.get("second_presence", default.second_presence),
+            mirror_iou=t.get("mirror_iou", default.mirror_iou),
+        )
+
+
+class FaceFinder:
+    """Detector + face mesh + the confirmation rules above."""
+
+    def __init__(self, detector: FaceDetector, mesh: OrtFaceMesh, rules: FinderRules) -> None:
+        self.detector, self.mesh, self.rules = detector, mesh, rules
+
+    def find(
+        self, image_bgr: ImageBGR, *, still: bool = False, timer: StageTimer | None = None
+    ) -> tuple[FoundFace, ...]:
+        """Confirmed faces in a BGR uint8 (H, W, 3) image, most confident first.
+
+        Args:
+            image_bgr: the frame or photo.
+            still: a single photo rather than a camera frame: retry padded, then padded and
+                enlarged, when nothing is found.
+            timer: receives the time spent in "detect" and "landmarks".
+        """
+        clock: StageTimer = timer or _NoTimer()
+        found = self._confirmed(image_bgr, clock)
+        if found or not still:
+            return found
+        for enlarge in (False, True):
+            framed, pad, scale = _frame(image_bgr, self.rules, enlarge=enlarge)
+            if scale == 1.0 and enlarge:
+                break  # enlarging would not change the padded image
+            found = self._confirmed(framed, clock)
+            if found:
+                return tuple(_map_back(f, pad, scale, image_bgr.shape) for f in found)
+        return ()
+
+    def _confirmed(self, image_bgr: ImageBGR, clock: StageTimer) -> tuple[FoundFace, ...]:
+        boxes = clock.time("detect", lambda: self.detector.detect(image_bgr))
+        meshes = clock.time(
+            "landmarks", lambda: [self.mesh.landmarks(image_bgr, box) for box in boxes]
+        )
+        mirror = _Mirror(self.detector, image_bgr, clock)
+        pairs = zip(boxes, meshes, strict=True)
+        faces = (self._confirm(image_bgr, b, m, mirror, clock) for b, m in pairs)
+        return tuple(f for f in faces if f is not None)
+
+    def _confirm(
+        self,
+        image_bgr: ImageBGR,
+        box: FaceBox,
+        mesh: FaceMesh,
+        mirror: _Mirror,
+        clock: StageTimer,
+    ) -> FoundFace | None:
+        """The face, if the detector is sure, the mesh sees it, or a second look confirms it."""
+        rules = self.rules
+        presence = mesh.presence
+        if presence < rules.face_presence and box.score < rules.sure_score:
+            second = clock.time("landmarks", lambda: self._second_look(image_bgr, box))
+            if second is not None:
+                mesh = second
+            elif not mirror.sees(box, rules.mirror_iou):
+                return None
+        return FoundFace(box, mesh, self.mesh.trusted(mesh), presence)
+
+    def _second_look(self, image_bgr: ImageBGR, box: FaceBox) -> FaceMesh | None:
+        """The mesh on a wider crop, if it sees a face there (masked faces often do)."""
+        wider = self.mesh.landmarks(image_bgr, box, margin=self.rules.second_margin)
+        return wider if wider.presence >= self.rules.second_presence else None
+
+
+def largest(faces: tuple[FoundFace, ...], *, trusted: bool = False) -> FoundFace | None:
+    """The largest face (only among those with trusted landmarks when `trusted`)."""
+    pool = [f for f in faces if f.trusted or not trusted]
+    return max(pool, key=lambda f: f.area) if pool else None
+
+
+class _Mirror:
+    """The detector's boxes in the mirrored frame, computed on first use."""
+
+    def __init__(self, detector: FaceDetector, image_bgr: ImageBGR, clock: StageTimer) -> None:
+        self._detector, self._image, self._clock = detector, image_bgr, clock
+        self._boxes: tuple[FaceBox, ...] | None = None
+
+    def sees(self, box: FaceBox, min_iou: float) -> bool:
+        """Is there a detection at the box's mirrored place, overlapping it by `min_iou`?"""
+        if self._boxes is None:
+            flipped = np.ascontiguousarray(self._image[:, ::-1])
+            self._boxes = self._clock.time("detect", lambda: self._detector.detect(flipped))
+        width = self._image.shape[1]
+        x1, y1, x2, y2 = box.xyxy
+        mirrored = (width - x2, y1, width - x1, y2)
+        return any(box_iou(mirrored, other.xyxy) >= min_iou for other in self._boxes)
+
+
+def _frame(
+    image_bgr: ImageBGR, rules: FinderRules, *, enlarge: bool
+) -> tuple[ImageBGR, int, float]:
+    """The photo with a black border (and enlarged): (image, border px, scale)."""
+    height, width = image_bgr.shape[:2]
+    pad = round(rules.still_pad * max(height, width))
+    framed = cv2.copyMakeBorder(image_bgr, pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=0)
+    side = max(framed.shape[:2])
+    if not enlarge or side >= rules.still_min_side_px:
+        return np.asarray(framed, np.uint8), pad, 1.0
+    scale = rules.still_min_side_px / side
+    big = cv2.resize(framed, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
+    return np.asarray(big, np.uint8), pad, scale
+
+
+def _map_back(face: FoundFace, pad: int, scale: float, shape: tuple[int, ...]) -> FoundFace:
+    """A face found in a framed photo, in the original photo's pixels (box clipped to it)."""
+    height, width = shape[0], shape[1]
+
+    def x(v: float) -> float:
+        return min(float(width), max(0.0, v / scale - pad))
+
+    def y(v: float) -> float:
+        return min(float(height), max(0.0, v / scale - pad))
+
+    x1, y1, x2, y2 = face.box.xyxy
+    box = replace(
+        face.box,
+        xyxy=(x(x1), y(y1), max(x(x2), x(x1) + 1.0), max(y(y2), y(y1) + 1.0)),
+        keypoints_xy=tuple(
+            (kx / scale - pad, ky / scale - pad) for kx, ky in face.box.keypoints_xy
+        ),
+    )
+    points = face.mesh.points_xyz.astype(np.float32, copy=True)
+    points[:, :2] = points[:, :2] / scale - pad
+    points[:, 2] /= scale
+    mesh = FaceMesh(readonly(points), face.mesh.presence)
+    return FoundFace(box, mesh, face.trusted, face.presence)
