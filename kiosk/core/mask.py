@@ -19,20 +19,14 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from kiosk.core.types import ClassScores
+from kiosk.core.types import WITH_MASK, ClassScores
 
-WITH_MASK = "with_mask"
 _EPS = 1e-4
 
 
 def _logit(p: float) -> float:
     p = min(1.0 - _EPS, max(_EPS, p))
     return math.log(p / (1.0 - p))
-
-
-def is_masked(scores: ClassScores | None, threshold: float = 0.5) -> bool:
-    """True when a mask reading says with_mask at or above `threshold`."""
-    return scores is not None and WITH_MASK in scores.labels and scores.prob(WITH_MASK) >= threshold
 
 
 @dataclass(frozen=True, slots=True)

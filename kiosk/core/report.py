@@ -14,12 +14,14 @@ from kiosk.core.types import ClassScores, FaceResult, FrameResult
 JsonObject = dict[str, Any]
 
 
-def _scores(scores: ClassScores | None, display: Mapping[str, str]) -> JsonObject | None:
+def _scores(
+    scores: ClassScores | None, display: Mapping[str, str], shown: str | None = None
+) -> JsonObject | None:
     if scores is None:
         return None
     return {
         "label": scores.top,
-        "display": display.get(scores.top, scores.top),
+        "display": shown or display.get(scores.top, scores.top),
         "probs": {label: round(p, 4) for label, p in zip(scores.labels, scores.probs, strict=True)},
     }
 
@@ -39,7 +41,7 @@ def face_json(face: FaceResult, emotion_display: Mapping[str, str]) -> JsonObjec
             "distance": None if identity.distance is None else round(identity.distance, 4),
             "votes": identity.votes,
         },
-        "emotion": _scores(face.emotion, emotion_display),
+        "emotion": _scores(face.emotion, emotion_display, face.expression),
         "valence": face.valence,
         "live": face.live,
         "mask": _scores(face.mask, {}),

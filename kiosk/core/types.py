@@ -190,6 +190,10 @@ class FaceResult:
         mesh: landmarks in this frame, or None when not computed.
         live: the track passed the liveness check (natural motion or blinks that a photo
             cannot make); personalised content waits for it.
+        expression: the shopper-facing reading, one of happy, angry, sad, neutral, surprised,
+            confused (`kiosk.core.expression`), or None before the first emotion reading.
+        blendshapes: the track's smoothed blendshape scores (each in [0, 1], not a
+            distribution), or None when the landmarks were never trusted.
     """
 
     track_id: int
@@ -201,6 +205,8 @@ class FaceResult:
     quality: Quality | None
     mesh: FaceMesh | None
     live: bool = False
+    expression: str | None = None
+    blendshapes: ClassScores | None = None
 
     @property
     def personal(self) -> Identity:

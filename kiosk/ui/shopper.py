@@ -136,7 +136,8 @@ class VideoView(QWidget):
             person = face.personal
             badges.append(person.name.title() if person.known else "Welcome")
         if self.overlays.emotion and face.emotion is not None:
-            badges.append(self._emotion_display.get(face.emotion.top, face.emotion.top))
+            top = face.emotion.top
+            badges.append(face.expression or self._emotion_display.get(top, top))
         if self.overlays.mask and face.masked:
             badges.append("mask")
         return badges

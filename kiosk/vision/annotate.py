@@ -19,7 +19,7 @@ def _label(face: FaceResult, emotion_display: Mapping[str, str]) -> str:
     who = face.identity.name if face.identity.known else "unknown"
     parts = [f"#{face.track_id} {who}"]
     if face.emotion is not None:
-        parts.append(emotion_display.get(face.emotion.top, face.emotion.top))
+        parts.append(face.expression or emotion_display.get(face.emotion.top, face.emotion.top))
     if face.masked:
         parts.append("mask")
     return " | ".join(parts)

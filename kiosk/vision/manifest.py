@@ -20,8 +20,8 @@ from kiosk.errors import ModelError
 
 MANIFEST_NAME = "manifest.toml"
 SCHEMA_VERSION = 1
-_LAYOUTS = {"NHWC", "NCHW"}
-_COLOURS = {"RGB", "BGR", "GRAY"}
+_LAYOUTS = {"NHWC", "NCHW", "POINTS"}  # POINTS: (1, height points, width coordinates)
+_COLOURS = {"RGB", "BGR", "GRAY", "NONE"}  # NONE: the input is not an image
 _RUNTIMES = {"onnxruntime"}
 
 MAX_INPUT_PX = 4096  # no face model takes more; a bigger value is a broken manifest
@@ -182,7 +182,7 @@ def _validate(where: str, spec: ModelSpec) -> None:
         problems.append(
             f"output_activation must be none, softmax or sigmoid, got {spec.output_activation!r}"
         )
-    channels = 1 if spec.input.colour == "GRAY" else 3
+    channels = 1 if spec.input.colour in ("GRAY", "NONE") else 3
     if len(spec.input.mean) not in (1, channels) or len(spec.input.std) != len(spec.input.mean):
         problems.append(f"input.mean/std must have 1 or {channels} values, matching in length")
     if spec.input.dtype not in {"float32", "uint8"}:

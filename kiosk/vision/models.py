@@ -12,6 +12,7 @@ import numpy as np
 from kiosk.core.types import FaceBox
 from kiosk.errors import KioskError, ModelError
 from kiosk.vision.blazeface import OrtBlazeFaceDetector
+from kiosk.vision.blendshapes import OrtBlendshapes
 from kiosk.vision.classify import OrtFaceClassifier
 from kiosk.vision.detector import FaceDetector, MultiFaceDetector
 from kiosk.vision.embedder import OrtEmbedder
@@ -25,6 +26,7 @@ EMBEDDER_KEY = "face_embedder"
 MESH_KEY = "face_mesh"
 EMOTION_KEY = "emotion"
 MASK_KEY = "mask"
+BLENDSHAPES_KEY = "face_blendshapes"
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +38,7 @@ class VisionModels:
     embedder: OrtEmbedder
     emotion: OrtFaceClassifier
     mask: OrtFaceClassifier
+    blendshapes: OrtBlendshapes
 
     @property
     def finder(self) -> FaceFinder:
@@ -56,7 +59,7 @@ class VisionModels:
 def load_vision_models(
     manifest: Manifest, threads: int, detector_keys: str = DETECTOR_KEYS, flip: bool = False
 ) -> VisionModels:
-    """Load detector, face mesh, embedder, emotion and mask; ModelError names the first failure.
+    """Load every per-frame model; ModelError names the first failure.
 
     Args:
         manifest: the model manifest.
@@ -76,6 +79,7 @@ def load_vision_models(
             embedder=OrtEmbedder(manifest.get(EMBEDDER_KEY), threads, flip=flip),
             emotion=OrtFaceClassifier(manifest.get(EMOTION_KEY), threads),
             mask=OrtFaceClassifier(manifest.get(MASK_KEY), threads),
+            blendshapes=OrtBlendshapes(manifest.get(BLENDSHAPES_KEY), threads),
         )
     except BaseException:
         for opened in detectors:
@@ -153,7 +157,7 @@ def _loader_for(spec: ModelSpec, threads: int) -> tuple[_Runnable, Callable[[], 
     if spec.task == "landmarks":
         mesh = OrtFaceMesh(spec, threads)
         return (lambda: mesh.landmarks(blank, face)), _noop
-    if spec.labels:
+    if spec.labels and spec.task != "blendshapes":
         classifier = OrtFaceClassifier(spec, threads)
         return (lambda: classifier.classify_crop(blank)), _noop
     model = OrtModel(spec, threads)

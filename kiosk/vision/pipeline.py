@@ -14,6 +14,7 @@ from typing import TypeVar
 
 from kiosk.config import PipelineConfig
 from kiosk.core.emotion import EmotionSmoother, ValenceRule
+from kiosk.core.expression import ExpressionRule
 from kiosk.core.gallery import Gallery
 from kiosk.core.identity import TrackVote, VoteSettings
 from kiosk.core.liveness import LivenessTracker
@@ -49,6 +50,7 @@ class _TrackState:
     last_emotion_ms: float = -1e18
     last_mask_ms: float = -1e18
     mask: ClassScores | None = None
+    blendshapes: EmotionSmoother = field(default_factory=EmotionSmoother)
 
 
 @dataclass(slots=True)
@@ -106,6 +108,9 @@ class Pipeline:
         max_distance = config.max_distance or spec.threshold("max_distance")
         self._votes = VoteSettings(max_distance=max_distance, min_votes=config.min_votes)
         emotion = models.emotion.spec
+        self._expression = ExpressionRule.from_thresholds(
+            emotion.display, models.blendshapes.spec.thresholds
+        )
         self._valence = ValenceRule(emotion.valence, emotion.thresholds.get("valence", 0.25))
         self._tracker = FaceTracker(TrackerSettings(max_gap_ms=config.track_gap_ms))
         self._tracks: dict[int, _TrackState] = {}
@@ -179,6 +184,12 @@ class Pipeline:
             for look, scores in zip(due, readings, strict=True):
                 look.state.smoother.update(scores, now_ms)
                 look.state.last_emotion_ms = now_ms
+            with_mesh = [(lk, lk.mesh) for lk in due if lk.mesh is not None]
+            shapes = clock.time(
+                "emotion", lambda: [self.models.blendshapes.scores(m) for _, m in with_mesh]
+            )
+            for (look, _), scores in zip(with_mesh, shapes, strict=True):
+                look.state.blendshapes.update(scores, now_ms)
         every = self.config.mask_interval_ms
         due = [lk for lk in looks if now_ms - lk.state.last_mask_ms >= every]
         if due:
@@ -191,6 +202,7 @@ class Pipeline:
     def _result(self, look: _Look, now_ms: float) -> FaceResult:
         state = look.state
         emotion = state.smoother.current
+        blendshapes = state.blendshapes.current
         live = state.liveness.update(now_ms, look.mesh).live
         return FaceResult(
             track_id=look.track_id,
@@ -202,6 +214,8 @@ class Pipeline:
             quality=look.quality,
             mesh=look.mesh,
             live=live,
+            expression=self._expression.read(emotion, blendshapes),
+            blendshapes=blendshapes,
         )
 
     def _state(self, track_id: int) -> _TrackState:

@@ -58,6 +58,8 @@ class OrtModel:
     def input_shape(self) -> tuple[int, ...]:
         """Batch-1 input shape in the model's layout."""
         inp = self.spec.input
+        if inp.layout == "POINTS":
+            return (1, inp.height, inp.width)
         channels = 1 if inp.colour == "GRAY" else 3
         if inp.layout == "NHWC":
             return (1, inp.height, inp.width, channels)
