@@ -25,6 +25,7 @@ class ImageRow:
         confidence: the predicted label's probability in [0, 1] (0 when no face).
         scores: every label's probability, in the model's label order ((), when no face).
         source: the data set the photo came from ("" when unknown).
+        shown: emotion only: the shopper-facing expression (`kiosk.core.expression`).
     """
 
     file: str
@@ -33,6 +34,7 @@ class ImageRow:
     confidence: float
     scores: tuple[tuple[str, float], ...]
     source: str = ""
+    shown: str = ""
 
     @property
     def found(self) -> bool:
@@ -58,6 +60,9 @@ class GroupScore:
         balanced_accuracy: mean over labels of found-only recall.
         strict_balanced_accuracy: mean over labels of strict recall.
         recall: (label, found-only recall, strict recall) per label present.
+        happy_vs_rest: emotion only: balanced accuracy of "happy or not", found-only and
+            strict (a photo without a face is "not happy"); None for other tasks.
+        confused_rate: emotion only: (label, share shown as confused) per label present.
     """
 
     group: str
@@ -68,6 +73,17 @@ class GroupScore:
     balanced_accuracy: float
     strict_balanced_accuracy: float
     recall: tuple[tuple[str, float, float], ...]
+    happy_vs_rest: tuple[float, float] | None = None
+    confused_rate: tuple[tuple[str, float], ...] = ()
+
+
+def _happy_vs_rest(rows: Sequence[ImageRow], strict: bool) -> float:
+    pool = [r for r in rows if strict or r.found]
+    happy = [r.prediction == "happy" for r in pool if r.label == "happy"]
+    rest = [r.prediction != "happy" for r in pool if r.label != "happy"]
+    if not happy or not rest:
+        return float("nan")
+    return (sum(happy) / len(happy) + sum(rest) / len(rest)) / 2.0
 
 
 def _ratio(num: int, den: int) -> float:
@@ -86,6 +102,7 @@ def score_group(group: str, rows: Sequence[ImageRow]) -> GroupScore:
     found_rows = [r for r in rows if r.found]
     correct = sum(r.correct for r in rows)
     found_recalls = [r for _, r, _ in recall if not math.isnan(r)]  # a label with no face
+    emotion = "happy" in labels
     return GroupScore(
         group=group,
         images=len(rows),
@@ -95,6 +112,14 @@ def score_group(group: str, rows: Sequence[ImageRow]) -> GroupScore:
         balanced_accuracy=sum(found_recalls) / len(found_recalls) if found_recalls else 0.0,
         strict_balanced_accuracy=sum(s for _, _, s in recall) / len(recall) if recall else 0.0,
         recall=tuple(recall),
+        happy_vs_rest=(
+            (_happy_vs_rest(rows, False), _happy_vs_rest(rows, True)) if emotion else None
+        ),
+        confused_rate=tuple(
+            (label, _ratio(sum(r.shown == "confused" for r in mine), len(mine)))
+            for label in labels
+            if (mine := [r for r in rows if r.label == label and r.found]) and emotion
+        ),
     )
 
 
@@ -106,10 +131,11 @@ def score_by_source(rows: Sequence[ImageRow]) -> tuple[GroupScore, ...]:
 
 
 def rows_csv(rows: Iterable[ImageRow], labels: Sequence[str]) -> str:
-    """CSV text: file, label, prediction, confidence, face_found, source, one column per label."""
+    """CSV: file, label, prediction, confidence, face_found, source, shown, one column per label."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(("file", "label", "prediction", "confidence", "face_found", "source", *labels))
+    header = ("file", "label", "prediction", "confidence", "face_found", "source", "shown")
+    writer.writerow((*header, *labels))
     for row in rows:
         probs = dict(row.scores)
         writer.writerow(
@@ -120,6 +146,7 @@ def rows_csv(rows: Iterable[ImageRow], labels: Sequence[str]) -> str:
                 f"{row.confidence:.4f}",
                 int(row.found),
                 row.source,
+                row.shown,
                 *(f"{probs[label]:.4f}" if label in probs else "" for label in labels),
             )
         )

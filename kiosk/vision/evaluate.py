@@ -1,4 +1,4 @@
-"""Accuracy of the shipped models on labelled photos: `kiosk eval pairs` and `kiosk eval labels`.
+"""Accuracy of the shipped models on labelled photos: `kiosk eval labels` (pairs: evaluate_pairs).
 
 Every photo is reduced to its largest face. Photos in which no face is found are counted and
 named in the report, never silently dropped. Reports are frozen dataclasses whose fields are
@@ -7,7 +7,6 @@ plain numbers, strings and tuples, so `dataclasses.asdict(report)` is JSON-seria
 
 from __future__ import annotations
 
-import csv
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -17,6 +16,7 @@ from typing import TypeVar
 import numpy as np
 
 from kiosk.core import metrics
+from kiosk.core.expression import ExpressionRule
 from kiosk.core.gallery import Gallery
 from kiosk.core.scoring import NO_FACE, GroupScore, ImageRow, score_by_source
 from kiosk.core.splits import SplitItem
@@ -29,60 +29,11 @@ from kiosk.vision.runtime import ImageBGR
 from kiosk.vision.still import labelled_tree, largest_face
 
 TASKS = ("emotion", "mask", "identity")
-FAR_TARGETS = (0.01, 0.001)
-PAIR_COLUMNS = ("img_a", "img_b", "same")
 
 _T = TypeVar("_T")
 Reader = Callable[[Path], ImageBGR]
 Progress = Callable[[int, int], None]
 """Called after each image as (images done, images in total)."""
-
-
-@dataclass(frozen=True, slots=True)
-class Pair:
-    """One row of a pairs CSV: two photos and whether they show the same person."""
-
-    a: Path
-    b: Path
-    same: bool
-    line: int
-
-
-@dataclass(frozen=True, slots=True)
-class PairsReport:
-    """Face verification on a list of pairs (distance = Euclidean between descriptors).
-
-    Attributes:
-        pairs_csv: the CSV evaluated.
-        pairs_total: rows in the CSV.
-        pairs_evaluated: pairs in which both photos gave a face.
-        genuine_pairs, impostor_pairs: evaluated pairs of the same / different people.
-        pairs_no_face: pairs dropped because one or both photos gave no face.
-        images_no_face: the photos without a face, in first-seen order.
-        roc_auc: area under the ROC curve in [0, 1].
-        best: the most accurate threshold on these pairs and its accuracy.
-        threshold: the configured threshold (accept `distance <= threshold`).
-        accuracy_at_threshold: accuracy at `threshold`, in [0, 1].
-        tar_at_far: TAR at each FAR target of `FAR_TARGETS` (1 %, 0.1 %).
-        median_ms_per_embedding: median wall time of detection + landmarks + embedding of one
-            photo that gave a face, in milliseconds (decoding excluded).
-        roc: the ROC curve, for plotting.
-    """
-
-    pairs_csv: str
-    pairs_total: int
-    pairs_evaluated: int
-    genuine_pairs: int
-    impostor_pairs: int
-    pairs_no_face: int
-    images_no_face: tuple[str, ...]
-    roc_auc: float
-    best: metrics.ThresholdAccuracy
-    threshold: float
-    accuracy_at_threshold: float
-    tar_at_far: tuple[metrics.TarAtFar, ...]
-    median_ms_per_embedding: float
-    roc: metrics.RocCurve
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,47 +80,7 @@ class LabelsReport:
     skipped: tuple[str, ...] = ()
 
 
-def read_pairs(pairs_csv: Path, root: Path) -> tuple[Pair, ...]:
-    """Parse a pairs CSV with header `img_a,img_b,same` (paths relative to `root`, same 1 or 0).
-
-    Raises:
-        InputError: the file cannot be read, a column is missing, a `same` value is not 0 or 1,
-            or a photo does not exist; the message names the file and line.
-    """
-    try:
-        with pairs_csv.open(newline="", encoding="utf-8-sig") as handle:
-            reader = csv.DictReader(handle)
-            missing = [c for c in PAIR_COLUMNS if c not in (reader.fieldnames or ())]
-            if missing:
-                raise InputError(
-                    f"{pairs_csv}:1: expected columns {','.join(PAIR_COLUMNS)}, got "
-                    f"{','.join(reader.fieldnames or ()) or 'an empty file'}"
-                )
-            pairs = tuple(_pair(pairs_csv, root, row, reader.line_num) for row in reader)
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        raise InputError(f"cannot read pairs file {pairs_csv}: {exc}") from exc
-    if not pairs:
-        raise InputError(f"{pairs_csv}: expected at least one pair after the header, got none")
-    return pairs
-
-
-def _pair(pairs_csv: Path, root: Path, row: dict[str, str | None], line: int) -> Pair:
-    where = f"{pairs_csv}:{line}"
-    cells = {c: (row.get(c) or "").strip() for c in PAIR_COLUMNS}
-    if cells["same"] not in ("0", "1"):
-        raise InputError(f"{where}: expected `same` to be 1 or 0, got {cells['same']!r}")
-    paths = []
-    for column in ("img_a", "img_b"):
-        if not cells[column]:
-            raise InputError(f"{where}: expected a path in `{column}`, got an empty cell")
-        path = root / cells[column]
-        if not path.is_file():
-            raise InputError(f"{where}: {column} {path} does not exist")
-        paths.append(path)
-    return Pair(paths[0], paths[1], cells["same"] == "1", line)
-
-
-def _per_photo(
+def per_photo(
     paths: Sequence[Path],
     read: Reader,
     work: Callable[[ImageBGR], _T | None],
@@ -189,7 +100,7 @@ def _per_photo(
     return results, times_ms
 
 
-def _descriptor(models: VisionModels) -> Callable[[ImageBGR], FloatArray | None]:
+def descriptor_of(models: VisionModels) -> Callable[[ImageBGR], FloatArray | None]:
     def work(image_bgr: ImageBGR) -> FloatArray | None:
         face = largest_face(models, image_bgr)
         return None if face is None else face.descriptor
@@ -197,65 +108,8 @@ def _descriptor(models: VisionModels) -> Callable[[ImageBGR], FloatArray | None]
     return work
 
 
-def _median(values: Sequence[float]) -> float:
+def median_ms(values: Sequence[float]) -> float:
     return float(np.median(values)) if values else float("nan")
-
-
-def evaluate_pairs(
-    models: VisionModels,
-    pairs_csv: Path,
-    root: Path,
-    read: Reader,
-    *,
-    threshold: float | None = None,
-    on_progress: Progress | None = None,
-) -> PairsReport:
-    """Verify every pair of a pairs CSV by descriptor distance; each photo is embedded once.
-
-    Args:
-        models: loaded models.
-        pairs_csv: CSV with header `img_a,img_b,same`, paths relative to `root`.
-        root: folder the CSV's paths are relative to.
-        read: image reader, path -> BGR uint8 (H, W, 3); raises InputError when unreadable.
-        threshold: accept `distance <= threshold`; None = the manifest's face_embedder
-            max_distance.
-        on_progress: called after each distinct photo as (done, total).
-
-    Raises:
-        InputError: the CSV is malformed (see `read_pairs`), a photo cannot be read, or the
-            pairs with faces are not both genuine and impostor.
-    """
-    pairs = read_pairs(pairs_csv, root)
-    limit = models.embedder.spec.threshold("max_distance") if threshold is None else threshold
-    images = tuple(dict.fromkeys(path for pair in pairs for path in (pair.a, pair.b)))
-    found, times_ms = _per_photo(images, read, _descriptor(models), on_progress)
-    distances: list[float] = []
-    same: list[bool] = []
-    for pair in pairs:
-        a, b = found[pair.a], found[pair.b]
-        if a is not None and b is not None:
-            distances.append(float(np.linalg.norm(a.astype(np.float64) - b)))
-            same.append(pair.same)
-    try:
-        roc_auc = metrics.roc_auc(distances, same)
-    except ValueError as exc:
-        raise InputError(f"{pairs_csv}: cannot evaluate the pairs with faces: {exc}") from exc
-    return PairsReport(
-        pairs_csv=str(pairs_csv),
-        pairs_total=len(pairs),
-        pairs_evaluated=len(distances),
-        genuine_pairs=sum(same),
-        impostor_pairs=len(same) - sum(same),
-        pairs_no_face=len(pairs) - len(distances),
-        images_no_face=tuple(str(path) for path, d in found.items() if d is None),
-        roc_auc=roc_auc,
-        best=metrics.best_accuracy(distances, same),
-        threshold=limit,
-        accuracy_at_threshold=metrics.accuracy_at(distances, same, limit),
-        tar_at_far=tuple(metrics.tar_at_far(distances, same, far) for far in FAR_TARGETS),
-        median_ms_per_embedding=_median(times_ms),
-        roc=metrics.roc_curve(distances, same),
-    )
 
 
 def evaluate_labels(
@@ -314,16 +168,22 @@ def evaluate_labels(
     skipped = tuple(str(p) for p, label in truth.items() if label in stray)
     truth = {p: label for p, label in truth.items() if label not in stray}
 
-    def reading(image_bgr: ImageBGR) -> ClassScores | None:
+    rule = ExpressionRule.from_thresholds(
+        models.emotion.spec.display, models.blendshapes.spec.thresholds
+    )
+
+    def reading(image_bgr: ImageBGR) -> _Reading | None:
         face = largest(models.finder.find(image_bgr, still=True))
         if face is None:
             return None
         if task == "mask":
-            return read_masks(classifier, image_bgr, (face,))[0]
-        return classifier.classify(image_bgr, face.box)
+            return _Reading(read_masks(classifier, image_bgr, (face,))[0], "")
+        scores = classifier.classify(image_bgr, face.box)
+        shapes = models.blendshapes.scores(face.mesh) if face.trusted else None
+        return _Reading(scores, rule.read(scores, shapes) or "")
 
-    found, times_ms = _per_photo(tuple(truth), read, reading, on_progress)
-    scored = [(truth[path], r.top) for path, r in found.items() if r is not None]
+    found, times_ms = per_photo(tuple(truth), read, reading, on_progress)
+    scored = [(truth[path], r.scores.top) for path, r in found.items() if r is not None]
     confusion = metrics.confusion_matrix(
         [t for t, _ in scored], [p for _, p in scored], classifier.spec.labels
     )
@@ -332,19 +192,26 @@ def evaluate_labels(
     return replace(report, scores=score_by_source(rows), rows=rows, skipped=skipped)
 
 
+@dataclass(frozen=True, slots=True)
+class _Reading:
+    scores: ClassScores
+    shown: str
+
+
 def _image_row(
     root: Path,
     path: Path,
     label: str,
-    scores: ClassScores | None,
+    reading: _Reading | None,
     subset: Mapping[str, SplitItem] | None,
 ) -> ImageRow:
     rel = path.relative_to(root).as_posix()
     source = subset[rel].source if subset is not None and rel in subset else ""
-    if scores is None:
+    if reading is None:
         return ImageRow(rel, label, NO_FACE, 0.0, (), source)
+    scores = reading.scores
     pairs = tuple(zip(scores.labels, scores.probs, strict=True))
-    return ImageRow(rel, label, scores.top, scores.top_prob, pairs, source)
+    return ImageRow(rel, label, scores.top, scores.top_prob, pairs, source, reading.shown)
 
 
 def _report(
@@ -366,7 +233,7 @@ def _report(
         confusion=confusion,
         accuracy=metrics.accuracy(confusion),
         balanced_accuracy=metrics.balanced_accuracy(confusion),
-        median_ms_per_image=_median(times_ms),
+        median_ms_per_image=median_ms(times_ms),
     )
 
 
@@ -378,7 +245,7 @@ def _identify(
     on_progress: Progress | None,
 ) -> LabelsReport:
     """Leave-one-out rank-1 identification over the photos with a face."""
-    found, times_ms = _per_photo(tuple(truth), read, _descriptor(models), on_progress)
+    found, times_ms = per_photo(tuple(truth), read, descriptor_of(models), on_progress)
     faces = [(path, d) for path, d in found.items() if d is not None]
     labels = tuple(sorted(set(truth.values())))
     names = dict(enumerate(labels, start=1))

@@ -13,14 +13,8 @@ import pytest
 
 from kiosk.charts import vision as plots
 from kiosk.errors import InputError
-from kiosk.vision.evaluate import (
-    FAR_TARGETS,
-    LabelsReport,
-    PairsReport,
-    evaluate_labels,
-    evaluate_pairs,
-    read_pairs,
-)
+from kiosk.vision.evaluate import LabelsReport, evaluate_labels
+from kiosk.vision.evaluate_pairs import FAR_TARGETS, PairsReport, evaluate_pairs, read_pairs
 from kiosk.vision.models import VisionModels
 from tests.models.conftest import read_image
 
