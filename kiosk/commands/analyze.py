@@ -166,7 +166,8 @@ def run_analyze(
     settings = config.pipeline
     if kind != "video":  # one look at each face: a single embedding decides
         settings = replace(settings, min_votes=1)
-    pipeline = Pipeline(models, gallery, settings)
+    still = kind != "video"  # photos: pad and enlarge before giving up; every reading at once
+    pipeline = Pipeline(models, gallery, settings, still=still)
     frames = with_faces = 0
     tracks: set[tuple[int, int]] = set()
     names: set[str] = set()
@@ -174,7 +175,8 @@ def run_analyze(
         for index, read in enumerate(source.frames()):
             frame = read
             if kind == "folder":
-                pipeline = Pipeline(models, gallery, settings)
+                still = kind != "video"  # photos: pad and enlarge before giving up; every reading at once
+    pipeline = Pipeline(models, gallery, settings, still=still)
                 frame = Frame(read.image_bgr, 0.0, index)
             result = pipeline.process(frame)
             name = str(source.paths[index]) if isinstance(source, ImageFolderSource) else str(path)

@@ -31,6 +31,8 @@ class OrtFaceClassifier:
         self.spec = spec
         self._model = OrtModel(spec, threads)
         width = self._model.run(np.zeros(self._model.input_shape, np.float32))[0].size
+        if spec.input.flip_average:  # warm up the batch of two (a crop and its mirror) too
+            self._model.run(np.zeros((2, *self._model.input_shape[1:]), np.float32))
         if width != len(spec.labels):
             raise ModelError(
                 f"{spec.path} ({spec.key}): the model outputs {width} scores, the manifest "

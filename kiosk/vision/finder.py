@@ -55,12 +55,16 @@ class FoundFace:
         mesh: its landmarks (from the second, wider look when that confirmed the face).
         trusted: the landmarks are good enough for alignment, pose and embedding.
         presence: the mesh's presence score on the first look, in [0, 1] (a mask lowers it).
+        fresh: the mesh was computed on this frame; False when, with a crowd in view, the
+            face's mesh from the previous frame was moved to its new box instead (good for
+            pose and drawing, not for embedding, blendshapes or liveness).
     """
 
     box: FaceBox
     mesh: FaceMesh
     trusted: bool
     presence: float
+    fresh: bool = True
 
     @property
     def area(self) -> float:
@@ -103,11 +107,23 @@ class FinderRules:
         )
 
 
+RECHECK_FRAMES = 5
+# Camera frames with more faces than this: faces that had a fresh mesh on the previous frame
+# may reuse it (moved to the new box) so that about this many meshes run per frame; every face
+# still gets a fresh mesh at least every other frame.
+FRESH_MESHES_PER_FRAME = 2
+
+
 class FaceFinder:
     """Detector + face mesh + the confirmation rules above."""
 
     def __init__(self, detector: FaceDetector, mesh: OrtFaceMesh, rules: FinderRules) -> None:
         self.detector, self.mesh, self.rules = detector, mesh, rules
+        # Camera frames: weak detections the second look rejected, with their age in frames.
+        # The same texture at the same place is rejected again without a second look until
+        # the memory is RECHECK_FRAMES old (the second look costs a mesh and a detector run).
+        self._rejected: list[tuple[FaceBox, int]] = []
+        self._previous: tuple[FoundFace, ...] = ()
 
     def find(
         self, image_bgr: ImageBGR, *, still: bool = False, timer: StageTimer | None = None
@@ -121,8 +137,10 @@ class FaceFinder:
             timer: receives the time spent in "detect" and "landmarks".
         """
         clock: StageTimer = timer or _NoTimer()
+        if not still:
+            return self._confirmed(image_bgr, clock, remember=True)
         found = self._confirmed(image_bgr, clock)
-        if found or not still:
+        if found:
             return found
         for enlarge in (False, True):
             framed, pad, scale = _frame(image_bgr, self.rules, enlarge=enlarge)
@@ -133,15 +151,62 @@ class FaceFinder:
                 return tuple(_map_back(f, pad, scale, image_bgr.shape) for f in found)
         return ()
 
-    def _confirmed(self, image_bgr: ImageBGR, clock: StageTimer) -> tuple[FoundFace, ...]:
+    def _confirmed(
+        self, image_bgr: ImageBGR, clock: StageTimer, *, remember: bool = False
+    ) -> tuple[FoundFace, ...]:
         boxes = clock.time("detect", lambda: self.detector.detect(image_bgr))
+        reused = self._reusable(boxes) if remember else {}
         meshes = clock.time(
-            "landmarks", lambda: [self.mesh.landmarks(image_bgr, box) for box in boxes]
+            "landmarks",
+            lambda: [
+                None if i in reused else self.mesh.landmarks(image_bgr, box)
+                for i, box in enumerate(boxes)
+            ],
         )
         mirror = _Mirror(self.detector, image_bgr, clock)
-        pairs = zip(boxes, meshes, strict=True)
-        faces = (self._confirm(image_bgr, b, m, mirror, clock) for b, m in pairs)
-        return tuple(f for f in faces if f is not None)
+        known = [(b, age + 1) for b, age in self._rejected if age + 1 < RECHECK_FRAMES]
+        rejected: list[tuple[FaceBox, int]] = []
+        faces = []
+        for index, (box, mesh) in enumerate(zip(boxes, meshes, strict=True)):
+            if mesh is None:
+                faces.append(_moved(reused[index], box))
+                continue
+            seen = next((age for b, age in known if box_iou(b.xyxy, box.xyxy) >= 0.5), None)
+            if remember and seen is not None and self._needs_second_look(box, mesh):
+                rejected.append((box, seen))
+                continue
+            face = self._confirm(image_bgr, box, mesh, mirror, clock)
+            if face is not None:
+                faces.append(face)
+            elif remember:
+                rejected.append((box, 0))
+        if remember:
+            self._rejected = rejected
+            self._previous = tuple(faces)
+        return tuple(faces)
+
+    def _reusable(self, boxes: tuple[FaceBox, ...]) -> dict[int, FoundFace]:
+        """Boxes (by index) that may reuse last frame's fresh mesh of the same face."""
+        spare = len(boxes) - FRESH_MESHES_PER_FRAME
+        out: dict[int, FoundFace] = {}
+        for index in reversed(range(len(boxes))):  # least confident detections first
+            if len(out) >= spare:
+                break
+            match = next(
+                (
+                    f
+                    for f in self._previous
+                    if f.fresh and box_iou(f.box.xyxy, boxes[index].xyxy) >= 0.6
+                ),
+                None,
+            )
+            if match is not None:
+                out[index] = match
+        return out
+
+    def _needs_second_look(self, box: FaceBox, mesh: FaceMesh) -> bool:
+        rules = self.rules
+        return mesh.presence < rules.face_presence and box.score < rules.sure_score
 
     def _confirm(
         self,
@@ -154,7 +219,7 @@ class FaceFinder:
         """The face, if the detector is sure, the mesh sees it, or a second look confirms it."""
         rules = self.rules
         presence = mesh.presence
-        if presence < rules.face_presence and box.score < rules.sure_score:
+        if self._needs_second_look(box, mesh):
             second = clock.time("landmarks", lambda: self._second_look(image_bgr, box))
             if second is not None:
                 mesh = second
@@ -166,6 +231,18 @@ class FaceFinder:
         """The mesh on a wider crop, if it sees a face there (masked faces often do)."""
         wider = self.mesh.landmarks(image_bgr, box, margin=self.rules.second_margin)
         return wider if wider.presence >= self.rules.second_presence else None
+
+
+def _moved(face: FoundFace, box: FaceBox) -> FoundFace:
+    """`face` with its mesh moved and scaled from its old box to `box` (not fresh)."""
+    (ox1, oy1, ox2, oy2), (nx1, ny1, nx2, ny2) = face.box.xyxy, box.xyxy
+    scale = (nx2 - nx1) / max(1e-6, ox2 - ox1)
+    points = face.mesh.points_xyz.astype(np.float32, copy=True)
+    points[:, 0] = (points[:, 0] - (ox1 + ox2) / 2) * scale + (nx1 + nx2) / 2
+    points[:, 1] = (points[:, 1] - (oy1 + oy2) / 2) * scale + (ny1 + ny2) / 2
+    points[:, 2] *= scale
+    mesh = FaceMesh(readonly(points), face.mesh.presence)
+    return FoundFace(box, mesh, face.trusted, face.presence, fresh=False)
 
 
 def largest(faces: tuple[FoundFace, ...], *, trusted: bool = False) -> FoundFace | None:

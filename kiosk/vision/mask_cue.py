@@ -27,6 +27,11 @@ _LOWER = (0, 17, 18, 200, 199, 175, 152, 164, 167, 393, 57, 287, 212, 432, 61, 2
 _PATCH = 0.03  # patch half-size as a fraction of the box width
 
 
+def warm_up() -> None:
+    """Build OpenCV's Lab conversion tables now (the first conversion takes ~0.1-0.25 s)."""
+    cv2.cvtColor(np.zeros((1, 1, 3), np.uint8), cv2.COLOR_BGR2LAB)
+
+
 def lower_face_contrast(image_bgr: ImageBGR, box: FaceBox, mesh: FaceMesh) -> float:
     """Chroma distance (Lab units, >= 0) between forehead and lower-face skin patches."""
     x1, y1, x2, y2 = (round(v) for v in box.xyxy)

@@ -18,6 +18,7 @@ from kiosk.vision.detector import FaceDetector, MultiFaceDetector
 from kiosk.vision.embedder import OrtEmbedder
 from kiosk.vision.finder import FaceFinder, FinderRules
 from kiosk.vision.manifest import Manifest, ModelSpec
+from kiosk.vision.mask_cue import warm_up as warm_up_mask_cue
 from kiosk.vision.mesh import OrtFaceMesh
 from kiosk.vision.runtime import OrtModel
 
@@ -73,6 +74,7 @@ def load_vision_models(
             # BlazeFace is too small to split: 2 threads were 2-3x slower than 1 on 2 cores.
             detectors.append(load_detector(manifest.get(key), threads=1))
         detector = MultiFaceDetector(detectors)
+        warm_up_mask_cue()
         return VisionModels(
             detector=detector,
             mesh=OrtFaceMesh(manifest.get(MESH_KEY), threads),

@@ -36,9 +36,14 @@ from kiosk.vision.runtime import ImageBGR, grey_face
 
 T = TypeVar("T")
 
-# New tracks are embedded at once; with a crowd arriving together, at most this many
-# embeddings run in one frame (the others follow in the next frames), so no frame stalls.
-MAX_EMBEDS_PER_FRAME = 2
+# Per-frame work budget for camera streams (stills get everything at once). With a crowd in
+# view the per-track work is spread over frames, most overdue track first, so no frame
+# stalls: at most one heavy model run (an embedding, else one track's mask) and the emotion
+# of at most two tracks per frame. At 15 fps four tracks still get emotion ~4 times a second
+# and a mask reading every ~2 s.
+MAX_EMBEDS_PER_FRAME = 1
+MAX_MASKS_PER_FRAME = 1
+MAX_EMOTIONS_PER_FRAME = 2
 
 
 @dataclass(slots=True)
@@ -137,13 +142,13 @@ class Pipeline:
         embeds = 0
         for look in sorted(looks, key=lambda lk: lk.state.last_embed_ms):
             if (
-                embeds < MAX_EMBEDS_PER_FRAME
+                (self.still or embeds < MAX_EMBEDS_PER_FRAME)
                 and look.mesh is not None
                 and self._embed_due(look, now_ms)
             ):
                 self._embed(image, look, look.mesh, now_ms=now_ms, gallery=gallery, clock=clock)
                 embeds += 1
-        self._read_attributes(image, looks, now_ms, clock)
+        self._read_attributes(image, looks, now_ms, clock, heavy_done=embeds > 0)
         faces = [self._result(look, now_ms) for look in looks]
         active = self._tracker.active_ids
         for gone in set(self._tracks) - active:
@@ -171,27 +176,46 @@ class Pipeline:
         state = self._state(tracked.track_id)
         return _Look(tracked, face, mesh, quality, tracked.track_id, state)
 
+    def _due(
+        self,
+        looks: list[_Look],
+        last: Callable[[_Look], float],
+        every: float,
+        limit: int,
+        now_ms: float,
+    ) -> list[_Look]:
+        """The looks whose reading is due, most overdue first, at most `limit` (stills: all)."""
+        due = sorted((lk for lk in looks if now_ms - last(lk) >= every), key=last)
+        return due if self.still else due[:limit]
+
     def _read_attributes(
-        self, image: ImageBGR, looks: list[_Look], now_ms: float, clock: _Clock
+        self, image: ImageBGR, looks: list[_Look], now_ms: float, clock: _Clock, *, heavy_done: bool
     ) -> None:
         """Emotion and mask for the tracks due, each model run once over all of them."""
         emotion, mask = self.models.emotion, self.models.mask
-        every = self.config.emotion_interval_ms
-        due = [lk for lk in looks if now_ms - lk.state.last_emotion_ms >= every]
+        due = self._due(
+            looks,
+            lambda lk: lk.state.last_emotion_ms,
+            self.config.emotion_interval_ms,
+            MAX_EMOTIONS_PER_FRAME,
+            now_ms,
+        )
         if due:
             boxes = [lk.tracked.box for lk in due]
             readings = clock.time("emotion", lambda: emotion.classify_many(image, boxes))
             for look, scores in zip(due, readings, strict=True):
                 look.state.smoother.update(scores, now_ms)
                 look.state.last_emotion_ms = now_ms
-            with_mesh = [(lk, lk.mesh) for lk in due if lk.mesh is not None]
+            with_mesh = [(lk, lk.mesh) for lk in due if lk.mesh is not None and lk.face.fresh]
             shapes = clock.time(
                 "emotion", lambda: [self.models.blendshapes.scores(m) for _, m in with_mesh]
             )
             for (look, _), scores in zip(with_mesh, shapes, strict=True):
                 look.state.blendshapes.update(scores, now_ms)
-        every = self.config.mask_interval_ms
-        due = [lk for lk in looks if now_ms - lk.state.last_mask_ms >= every]
+        limit = 0 if heavy_done else MAX_MASKS_PER_FRAME
+        due = self._due(
+            looks, lambda lk: lk.state.last_mask_ms, self.config.mask_interval_ms, limit, now_ms
+        )
         if due:
             faces = [lk.face for lk in due]
             readings = clock.time("mask", lambda: read_masks(mask, image, faces))
@@ -203,7 +227,7 @@ class Pipeline:
         state = look.state
         emotion = state.smoother.current
         blendshapes = state.blendshapes.current
-        live = state.liveness.update(now_ms, look.mesh).live
+        live = state.liveness.update(now_ms, look.mesh if look.face.fresh else None).live
         return FaceResult(
             track_id=look.track_id,
             box=look.tracked.box,
