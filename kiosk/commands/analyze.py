@@ -175,8 +175,7 @@ def run_analyze(
         for index, read in enumerate(source.frames()):
             frame = read
             if kind == "folder":
-                still = kind != "video"  # photos: pad and enlarge before giving up; every reading at once
-    pipeline = Pipeline(models, gallery, settings, still=still)
+                pipeline = Pipeline(models, gallery, settings, still=still)
                 frame = Frame(read.image_bgr, 0.0, index)
             result = pipeline.process(frame)
             name = str(source.paths[index]) if isinstance(source, ImageFolderSource) else str(path)
