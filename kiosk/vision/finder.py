@@ -90,7 +90,7 @@ class FinderRules:
     sure_score: float = 0.8
     second_margin: float = 0.6
     second_presence: float = 0.5
-    mirror_iou: float = 0.5
+    mirror_iou: float = 0.65
     still_pad: float = 0.25
     still_min_side_px: int = 320
 

@@ -1,0 +1,81 @@
+"""FaceFinder's rules with a fake detector and mesh: confirmation, rejection memory, crowds."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+import numpy as np
+
+from kiosk.core.types import FaceBox, FaceMesh, readonly
+from kiosk.vision.finder import FaceFinder, FinderRules
+from kiosk.vision.mesh import OrtFaceMesh
+
+
+class FakeDetector:
+    def __init__(self, boxes: list[FaceBox]) -> None:
+        self.boxes, self.calls = boxes, 0
+
+    @property
+    def spec(self) -> Any:
+        return None
+
+    def detect(self, image_bgr: Any) -> tuple[FaceBox, ...]:
+        self.calls += 1
+        return tuple(self.boxes)
+
+    def close(self) -> None:
+        return None
+
+
+class FakeMesh:
+    """Presence by box score: real faces (score >= 0.7) have presence 1, others 0."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def landmarks(self, image_bgr: Any, face: FaceBox, margin: float | None = None) -> FaceMesh:
+        self.calls += 1
+        x1, y1, x2, y2 = face.xyxy
+        points = np.zeros((468, 3), np.float32)
+        points[:, 0], points[:, 1] = (x1 + x2) / 2, (y1 + y2) / 2
+        return FaceMesh(readonly(points), 1.0 if face.score >= 0.7 else 0.0)
+
+    def trusted(self, mesh: FaceMesh) -> bool:
+        return mesh.presence >= 0.5
+
+
+IMAGE = np.zeros((480, 640, 3), np.uint8)
+
+
+def _finder(boxes: list[FaceBox]) -> tuple[FaceFinder, FakeDetector, FakeMesh]:
+    detector, mesh = FakeDetector(boxes), FakeMesh()
+    return FaceFinder(detector, cast(OrtFaceMesh, mesh), FinderRules()), detector, mesh
+
+
+def test_weak_detections_the_mesh_rejects_are_dropped_and_remembered() -> None:
+    texture = FaceBox((500.0, 10.0, 560.0, 70.0), 0.6)  # weak, presence 0, not mirrored
+    face = FaceBox((100.0, 100.0, 200.0, 200.0), 0.9)
+    finder, detector, mesh = _finder([face, texture])
+    assert [f.box for f in finder.find(IMAGE)] == [face]
+    first = (detector.calls, mesh.calls)  # detect + mirrored detect; 2 meshes + second look
+    assert first == (2, 3)
+    finder.find(IMAGE)  # the same texture again: rejected without a second look
+    assert (detector.calls - first[0], mesh.calls - first[1]) == (1, 2)
+
+
+def test_a_crowd_reuses_meshes_every_other_frame() -> None:
+    boxes = [FaceBox((10.0 + 150 * i, 100.0, 110.0 + 150 * i, 200.0), 0.9) for i in range(4)]
+    finder, _, mesh = _finder(boxes)
+    assert all(f.fresh for f in finder.find(IMAGE))
+    calls = mesh.calls
+    second = finder.find(IMAGE)
+    assert mesh.calls - calls == 2 and sum(f.fresh for f in second) == 2
+    third = finder.find(IMAGE)  # the faces reused last frame get a fresh mesh now
+    assert [f.fresh for f in third] != [f.fresh for f in second]
+
+
+def test_stills_never_reuse_meshes() -> None:
+    boxes = [FaceBox((10.0 + 150 * i, 100.0, 110.0 + 150 * i, 200.0), 0.9) for i in range(4)]
+    finder, _, _ = _finder(boxes)
+    for _ in range(2):
+        assert all(f.fresh for f in finder.find(IMAGE, still=True))
