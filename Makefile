@@ -45,6 +45,7 @@ models: $(STAMP)
 	.venv-build-tf/bin/python -m models.build.build_landmarks
 	.venv-build-tf/bin/python -m models.build.build_emotion
 	.venv-build-tf/bin/python -m models.build.build_mask
+	.venv-build-tf/bin/python -m models.build.build_blendshapes
 	.venv-build-dlib/bin/python -m models.build.dlib_resnet
 
 # The kiosk runs MediaPipe's BlazeFace models in onnxruntime; MediaPipe Tasks on the original

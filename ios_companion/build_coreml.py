@@ -1,6 +1,7 @@
 """Convert the kiosk's ONNX models to Core ML ML Programs for the iPad companion.
 
-For each model the iPad runs (face_embedder, emotion, mask, face_mesh) this reads the very ONNX
+For each model the iPad runs (face_embedder, emotion, mask, face_mesh, and face_blendshapes, which
+takes landmark points rather than an image) this reads the very ONNX
 file the kiosk loads, as listed in models/manifest.toml, checks its sha256, and converts
 
     ONNX --onnx_to_torch--> torch.nn.Module --torch.jit.trace--> coremltools --> .mlpackage
@@ -36,6 +37,7 @@ import torch
 
 from model_specs import (
     IOS_MODEL_KEYS,
+    IOS_POINTS_MODEL_KEYS,
     MODELS_DIR,
     TASK_DESCRIPTIONS,
     ModelPlan,
@@ -142,6 +144,73 @@ def trace_model(plan: ModelPlan, data: bytes) -> tuple[torch.jit.ScriptModule, f
     return traced, diff
 
 
+def example_points(plan: ModelPlan, seed: int = 0) -> np.ndarray:
+    """Seeded random float32 points (1, N, 2) in a 40..280 px face-sized range."""
+    rng = np.random.default_rng(seed)
+    return rng.uniform(40.0, 280.0, (1, plan.input.height, plan.input.width)).astype(np.float32)
+
+
+def trace_points_model(plan: ModelPlan, data: bytes) -> tuple[torch.jit.ScriptModule, float]:
+    """Trace a model fed points (no image adapter); its max abs diff from onnxruntime."""
+    try:
+        graph = OnnxGraphModule(onnx.load_from_string(data)).eval()
+    except UnsupportedOperatorError as exc:
+        raise ConversionError(
+            "onnx->torch", exc.op_type, str(exc), ("none: the builder has no such operator",)
+        ) from exc
+    adapter = PointsAdapter(graph).eval()
+    points = example_points(plan)
+    with torch.no_grad(), warnings.catch_warnings():
+        warnings.simplefilter("ignore", torch.jit.TracerWarning)
+        traced = torch.jit.trace(adapter, torch.from_numpy(points))
+        ours = traced(torch.from_numpy(points)).numpy()
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = 1
+    session = ort.InferenceSession(data, options, providers=["CPUExecutionProvider"])
+    theirs = session.run(None, {plan.input.name: points})[0]
+    diff = float(np.abs(theirs.reshape(-1) - ours.reshape(-1)).max())
+    if not diff < TRACE_TOLERANCE:
+        raise ConversionError(
+            "trace parity", "unknown", f"traced module differs from onnxruntime by {diff:.3g}", ()
+        )
+    return traced, diff
+
+
+class PointsAdapter(torch.nn.Module):
+    """Runs a points graph and returns its first output as (1, K) scores."""
+
+    def __init__(self, graph: OnnxGraphModule) -> None:
+        super().__init__()
+        self.body = graph
+
+    def forward(self, points: torch.Tensor) -> torch.Tensor:
+        """points: float32 (1, N, 2) image pixels."""
+        return self.body(points)[0].reshape(1, -1)
+
+
+def _convert_points(plan: ModelPlan, traced: torch.jit.ScriptModule) -> tuple[Any, str]:
+    """torch.jit -> Core ML ML Program with a tensor input and a `scores` output."""
+    import coremltools as ct
+
+    try:
+        mlmodel = ct.convert(
+            traced,
+            inputs=[ct.TensorType(name=INPUT_POINTS, shape=(1, plan.input.height, 2))],
+            outputs=[ct.TensorType(name="scores")],
+            convert_to="mlprogram",
+            compute_precision=ct.precision.FLOAT32,
+            minimum_deployment_target=ct.target.iOS16,
+        )
+    except Exception as exc:  # coremltools raises many types
+        raise ConversionError("coremltools", _failed_operator(str(exc)), str(exc), ()) from exc
+    return mlmodel, "default MIL passes"
+
+
+# Core ML feature names must be identifiers: the ONNX input `serving_default_input_points:0`
+# is exposed as `points` (models.json names both).
+INPUT_POINTS = "points"
+
+
 def _failed_operator(message: str) -> str:
     """Best guess at the operator a coremltools error names ("unknown" when it names none)."""
     import re
@@ -221,6 +290,14 @@ def _describe(plan: ModelPlan, mlmodel: Any, sha256: str) -> None:
     )
     for name, value in plan.thresholds.items():
         meta[f"iface.threshold.{name}"] = f"{value:g}"
+    if plan.takes_points:
+        meta["iface.input_normalisation"] = "none: (x, y) image pixels, scale-invariant"
+        meta["iface.output_labels"] = ",".join(plan.labels)
+        mlmodel.input_description[INPUT_POINTS] = (
+            f"{plan.input.height} face-mesh points (x, y) in image pixels, MediaPipe's "
+            "blendshape subset (kiosk/core/blendshape_input.py)"
+        )
+        return
     mlmodel.input_description[plan.input.name] = (
         f"{plan.input.width}x{plan.input.height} {plan.input.colour} face image "
         f"(crop margin {plan.input.crop_margin:g}, square {plan.input.crop_square})"
@@ -238,6 +315,26 @@ def _spec_entry(plan: ModelPlan, path: Path, sha256: str, fix: str, diff: float)
         shape = list(out.type.multiArrayType.shape) if kind == "multiArrayType" else []
         outputs.append({"name": out.name, "type": kind, "shape": shape})
     inp = plan.input
+    if plan.takes_points:
+        return {
+            "key": plan.key,
+            "task": plan.task,
+            "file": path.name,
+            "version": plan.version,
+            "input": {
+                "name": spec.description.input[0].name,
+                "onnx_name": inp.name,
+                "shape": [1, inp.height, inp.width],
+                "kind": "points (x, y) in image pixels",
+            },
+            "outputs": outputs,
+            "labels": list(plan.labels),
+            "thresholds": plan.thresholds,
+            "source_onnx": {"file": plan.manifest_file, "sha256": sha256},
+            "licence": plan.licence,
+            "source": plan.source,
+            "conversion": {"fix": fix, "trace_max_abs_diff_random_points": diff},
+        }
     return {
         "key": plan.key,
         "task": plan.task,
@@ -277,8 +374,12 @@ def convert_one(plan: ModelPlan, out_dir: Path) -> Outcome:
     ops = operators_used(onnx.load_from_string(data))
     log.info("%s: %s (%s), operators %s", plan.key, plan.manifest_file, sha256[:12], ops)
     try:
-        traced, diff = trace_model(plan, data)
-        mlmodel, fix = _convert(plan, traced)
+        if plan.takes_points:
+            traced, diff = trace_points_model(plan, data)
+            mlmodel, fix = _convert_points(plan, traced)
+        else:
+            traced, diff = trace_model(plan, data)
+            mlmodel, fix = _convert(plan, traced)
     except ConversionError as exc:
         fixes = ", ".join(exc.fixes) or "-"
         detail = f"stage={exc.stage}, operator={exc.operator}, fixes tried: {fixes}; {exc}"
@@ -318,7 +419,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--models-dir", type=Path, default=MODELS_DIR)
     parser.add_argument("--out", type=Path, default=BUILD_DIR)
-    parser.add_argument("--only", nargs="+", choices=IOS_MODEL_KEYS, metavar="KEY")
+    every = IOS_MODEL_KEYS + IOS_POINTS_MODEL_KEYS
+    parser.add_argument("--only", nargs="+", choices=every, metavar="KEY")
     args = parser.parse_args(argv)
     os.environ.setdefault("TQDM_DISABLE", "1")  # coremltools' per-pass progress bars
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
@@ -326,7 +428,7 @@ def main(argv: list[str] | None = None) -> int:
         logging.getLogger(noisy).setLevel(logging.ERROR)
     torch.set_num_threads(2)
     try:
-        plans = load_plans(args.models_dir, tuple(args.only or IOS_MODEL_KEYS))
+        plans = load_plans(args.models_dir, tuple(args.only or every))
     except SpecError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

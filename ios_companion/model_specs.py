@@ -22,6 +22,9 @@ MODELS_DIR = REPO_ROOT / "models"
 
 # The models the iPad runs (detection there is Apple's VNDetectFaceRectanglesRequest).
 IOS_MODEL_KEYS: tuple[str, ...] = ("face_embedder", "emotion", "mask", "face_mesh")
+# Models fed landmark points, not pixels: MediaPipe's blendshapes (the kiosk reads "confused"
+# from them; on an iPad with a TrueDepth camera ARKit gives the same 52 blendshapes).
+IOS_POINTS_MODEL_KEYS: tuple[str, ...] = ("face_blendshapes",)
 
 TASK_DESCRIPTIONS = {
     "recognition": "128-d face descriptor (dlib ResNet) of an aligned 150x150 RGB chip; "
@@ -29,6 +32,8 @@ TASK_DESCRIPTIONS = {
     "emotion": "7-class facial expression (mini-Xception) of a 64x64 grey face crop",
     "mask": "face mask classifier (MobileNetV2) of a 224x224 RGB face crop",
     "landmarks": "468-point face mesh (MediaPipe) of a 192x192 RGB square face crop",
+    "blendshapes": "52 MediaPipe blendshape scores in [0, 1] from 146 face-mesh points "
+    "(x, y image pixels)",
 }
 
 
@@ -137,8 +142,13 @@ class ModelPlan:
 
     @property
     def is_classifier(self) -> bool:
-        """True when the manifest lists labels (Core ML gets a ClassifierConfig)."""
-        return bool(self.spec.labels)
+        """True when the manifest lists labels of an image classifier (a ClassifierConfig)."""
+        return bool(self.labels) and not self.takes_points
+
+    @property
+    def takes_points(self) -> bool:
+        """The input is landmark points (a tensor), not an image."""
+        return self.input.layout == "POINTS"
 
 
 def load_plans(

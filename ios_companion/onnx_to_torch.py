@@ -1,10 +1,10 @@
-"""A small ONNX -> torch.nn.Module builder for exactly the operators the kiosk's four models use.
+"""A small ONNX -> torch.nn.Module builder for exactly the operators the kiosk's models use.
 
 Why not onnx2torch: onnx2torch 1.5.15 declares torchvision as a requirement and imports it at
 package import (its NMS and RoiAlign converters), and PyPI's torchvision fails to import beside the
 CPU torch 2.13.0 this project pins ("operator torchvision::nms does not exist"). Installing it
 `--no-deps` with a stub torchvision would leave `pip check` failing and a fake package in the
-environment. The four graphs need 18 plain operators (listed in `SUPPORTED_OPS`), so this module
+environment. The five graphs need 27 plain operators (listed in `SUPPORTED_OPS`), so this module
 interprets the graph directly: every initializer becomes a buffer, every node a call to a torch
 function, and `torch.jit.trace` records the result for coremltools.
 
@@ -248,6 +248,54 @@ def _softmax(node: _Node) -> OpFn:
     return lambda x: torch.softmax(x, dim=axis)
 
 
+def _reduce(node: _Node, constants: dict[str, np.ndarray]) -> OpFn:
+    """ReduceMean (axes attribute, opset 13) and ReduceSum (axes input, opset 13)."""
+    if len(node.inputs) > 1 and node.inputs[1]:
+        axes = _constant(node, constants, 1).astype(np.int64).tolist()
+    else:
+        axes = _ints(node, "axes", [])
+    if not axes:
+        raise UnsupportedOperatorError(node.op_type, node.name, "reduction without explicit axes")
+    keep = bool(node.attrs.get("keepdims", 1))
+    dims = tuple(int(a) for a in axes)
+    if node.op_type == "ReduceMean":
+        return lambda x, *_unused: x.mean(dim=dims, keepdim=keep)
+    return lambda x, *_unused: x.sum(dim=dims, keepdim=keep)
+
+
+def _slice(node: _Node, constants: dict[str, np.ndarray]) -> OpFn:
+    """Slice with constant starts, ends, axes and steps (opset 10+ inputs)."""
+    starts, ends = (_constant(node, constants, k).astype(np.int64).tolist() for k in (1, 2))
+    count = len(starts)
+    axes = (
+        _constant(node, constants, 3).astype(np.int64).tolist()
+        if len(node.inputs) > 3 and node.inputs[3]
+        else list(range(count))
+    )
+    steps = (
+        _constant(node, constants, 4).astype(np.int64).tolist()
+        if len(node.inputs) > 4 and node.inputs[4]
+        else [1] * count
+    )
+    if any(step != 1 for step in steps):
+        raise UnsupportedOperatorError(node.op_type, node.name, f"steps {steps} (only 1)")
+    limit = np.iinfo(np.int64).max
+
+    def slice_(x: Tensor, *_unused: Tensor) -> Tensor:
+        index: list[slice] = [slice(None)] * x.dim()
+        for start, end, axis in zip(starts, ends, axes, strict=True):
+            size = int(x.shape[axis])
+            index[axis] = slice(max(-size, min(start, size)), None if end >= limit else end)
+        return x[tuple(index)]
+
+    return slice_
+
+
+def _concat(node: _Node) -> OpFn:
+    axis = int(node.attrs["axis"])
+    return lambda *xs: torch.cat(xs, dim=axis)
+
+
 _Builder = Callable[[_Node, dict[str, np.ndarray]], OpFn]
 
 # operator -> builder of its torch function, given the node and the graph's constant tensors
@@ -270,6 +318,16 @@ _BUILDERS: dict[str, _Builder] = {
     "Cast": lambda node, c: _cast(node),
     "Transpose": lambda node, c: _transpose(node),
     "Softmax": lambda node, c: _softmax(node),
+    # the blendshape model's layer norms, gating and output head
+    "ReduceMean": _reduce,
+    "ReduceSum": _reduce,
+    "Slice": _slice,
+    "Concat": lambda node, c: _concat(node),
+    "Div": lambda node, c: torch.div,
+    "Sqrt": lambda node, c: torch.sqrt,
+    "Neg": lambda node, c: torch.neg,
+    "Reciprocal": lambda node, c: torch.reciprocal,
+    "Sigmoid": lambda node, c: torch.sigmoid,
 }
 
 

@@ -48,7 +48,7 @@ def traced(plans: dict[str, ModelPlan]) -> dict[str, torch.jit.ScriptModule]:
 
 @pytest.fixture(scope="session")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """A fresh `build_coreml.py` run into a temporary directory (all four models)."""
+    """A fresh `build_coreml.py` run into a temporary directory (every iPad model)."""
     out = tmp_path_factory.mktemp("coreml")
     assert build_coreml.main(["--out", str(out)]) == 0
     yield out

@@ -23,7 +23,7 @@ import torch
 from build_coreml import coreml_tensor, onnx_tensor
 from conftest import PARITY
 from face_crops import PHOTOS, FacePhoto, ids, model_image, photos_for
-from model_specs import IOS_MODEL_KEYS, ModelPlan
+from model_specs import IOS_MODEL_KEYS, IOS_POINTS_MODEL_KEYS, ModelPlan
 
 TOLERANCE = 1e-4  # max abs diff, descriptor; the mesh is compared in units of its input size
 MESH_INPUT_PX = 192.0  # mesh landmarks are pixels in 0..192: divide before comparing
@@ -191,7 +191,7 @@ def test_models_json_describes_every_model(built: Path, plans: dict[str, ModelPl
     document = json.loads((built / "models.json").read_text(encoding="utf-8"))
     assert document["failed"] == []
     entries = {m["key"]: m for m in document["models"]}
-    assert set(entries) == set(IOS_MODEL_KEYS)
+    assert set(entries) == set(IOS_MODEL_KEYS + IOS_POINTS_MODEL_KEYS)
     for key, plan in plans.items():
         entry = entries[key]
         assert (built / entry["file"]).is_dir()
