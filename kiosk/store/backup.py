@@ -11,9 +11,12 @@ the encryption at rest. Back up the key file (`[paths] key_file`, by default
 USB stick in the manager's safe): without it no backup's templates or photos can be read.
 
 Backups hold names and encrypted templates, so they are written owner-only (0600), and a person
-forgotten after a backup was taken is still in it until it is pruned (at most `keep` days).
+forgotten after a backup was taken is still in it until it is pruned (at most `keep` days); no
+restore brings them back: every forget leaves a tombstone (`kiosk.store.forget`) that outlives
+every copy, and a restored database forgets everyone with a tombstone before it is used.
 Restore refuses a damaged backup or one with a schema this kiosk does not know, keeps the current
-database as `kiosk.db.before-restore`, swaps the file in with `os.replace` and audits it.
+database as `kiosk.db.before-restore` (purged at every forget), swaps the file in with
+`os.replace` and audits it.
 """
 
 from __future__ import annotations
@@ -30,14 +33,20 @@ from pathlib import Path
 
 from kiosk.errors import InputError, StoreError
 from kiosk.store.db import DB_NAME, MIGRATIONS, Store, utc_now
-from kiosk.store.people import FORGET, forget_person
+from kiosk.store.forget import (
+    BEFORE_RESTORE,
+    FORGET,
+    add_tombstones,
+    apply_tombstones,
+    forget_person,
+    read_sidecar,
+)
 
 log = logging.getLogger(__name__)
 
 BACKUP_DIR = "backups"
 KEEP = 7
 DUE_AFTER = timedelta(days=1)
-BEFORE_RESTORE = DB_NAME + ".before-restore"
 _NAME = re.compile(r"^kiosk-(\d{8}T\d{6}Z)(?:-(\d+))?\.db$")
 _STAMP = "%Y%m%dT%H%M%SZ"
 
@@ -228,6 +237,7 @@ def restore_backup(data_dir: Path, backup: Path, staff: str) -> RestoreReport:
         )
     live = data_dir / DB_NAME
     forgets, unchecked = _forgets_after(live, backup) if live.exists() else ((), None)
+    tombstones = read_sidecar(data_dir) | (_tombstones_in(live) if live.exists() else frozenset())
     staged = live.with_name(DB_NAME + ".restoring")
     try:
         shutil.copyfile(backup, staged)
@@ -240,7 +250,7 @@ def restore_backup(data_dir: Path, backup: Path, staff: str) -> RestoreReport:
         raise StoreError(f"restore of {backup} failed, database unchanged: {exc}") from exc
     finally:
         staged.unlink(missing_ok=True)
-    forgotten = _audit_restore(live, staff, backup, forgets)
+    forgotten = _audit_restore(live, staff, backup, forgets, tombstones)
     log.info("database restored from %s; %d people forgotten again", backup.name, len(forgotten))
     return RestoreReport(backup, check.schema_version, previous, forgotten, unchecked)
 
@@ -269,6 +279,16 @@ def _forgets_after(live: Path, backup: Path) -> tuple[tuple[int, ...], str | Non
         return (), f"the current database's audit log is unreadable ({exc})"
     ids = [int(m.group(1)) for (d,) in rows if (m := re.fullmatch(r"person (\d+)", str(d)))]
     return tuple(dict.fromkeys(ids)), None
+
+
+def _tombstones_in(path: Path) -> frozenset[str]:
+    """The uids the database at `path` has tombstones for (none if it has no such table)."""
+    try:
+        with contextlib.closing(_read_only(path)) as conn:
+            rows = conn.execute("SELECT uid FROM tombstones").fetchall()
+    except sqlite3.Error:
+        return frozenset()
+    return frozenset(str(r[0]) for r in rows)
 
 
 def _read_only(path: Path) -> sqlite3.Connection:
@@ -312,15 +332,17 @@ def _checkpoint_if_readable(live: Path) -> None:
 
 
 def _audit_restore(
-    live: Path, staff: str, backup: Path, forgets: tuple[int, ...]
+    live: Path, staff: str, backup: Path, forgets: tuple[int, ...], tombstones: frozenset[str]
 ) -> tuple[int, ...]:
-    """Audit the restore, then forget again whoever the database forgot after the backup."""
+    """Audit the restore, then forget again whoever was forgotten (tombstones, audit replay)."""
     store = Store(live)
     try:
         with store.atomic() as db:
             db.table("audit").insert(
                 {"at": utc_now(), "staff": staff, "action": "restore", "detail": backup.name}
             )
+        add_tombstones(store, tombstones, pushed=False)
+        again = set(apply_tombstones(store, staff))
         present = {
             int(r[0])
             for r in store.db.execute("SELECT id FROM people").fetchall()
@@ -328,7 +350,7 @@ def _audit_restore(
         }
         for person_id in sorted(present):
             forget_person(store, person_id, staff)
-        return tuple(sorted(present))
+        return tuple(sorted(present | again))
     finally:
         with contextlib.suppress(sqlite3.Error):
             store.close()

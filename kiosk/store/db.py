@@ -22,6 +22,8 @@ import sqlite_utils
 
 from kiosk.errors import StoreError
 from kiosk.paths import make_private_dir, make_private_file
+from kiosk.store.schema_chain import v3_chain_sync
+from kiosk.store.sqlscript import run_script
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +43,8 @@ def utc_now() -> str:
 
 
 def _v1_people(db: sqlite_utils.Database) -> None:
-    db.executescript(
+    run_script(
+        db,
         """
         CREATE TABLE people (
             id INTEGER PRIMARY KEY,
@@ -104,12 +107,13 @@ def _v1_people(db: sqlite_utils.Database) -> None:
             action TEXT NOT NULL,
             detail TEXT NOT NULL DEFAULT ''   -- never a name or biometric data
         );
-        """
+        """,
     )
 
 
 def _v1_catalog(db: sqlite_utils.Database) -> None:
-    db.executescript(
+    run_script(
+        db,
         """
         CREATE TABLE categories (
             name TEXT PRIMARY KEY,
@@ -152,7 +156,7 @@ def _v1_catalog(db: sqlite_utils.Database) -> None:
             state BLOB NOT NULL,
             updated_at TEXT NOT NULL
         );
-        """
+        """,
     )
     db.table("products").enable_fts(
         ["name", "description", "tags", "category"], create_triggers=True
@@ -166,7 +170,8 @@ def _v2_person_uid(db: sqlite_utils.Database) -> None:
     running kiosk) to the next person enrolled; the uuid names the person across kiosks and
     bundles. Runs with foreign keys off (see `Store._migrate`): the table is rebuilt in place.
     """
-    db.executescript(
+    run_script(
+        db,
         """
         CREATE TABLE people_v2 (
             id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -178,7 +183,7 @@ def _v2_person_uid(db: sqlite_utils.Database) -> None:
             created_at TEXT NOT NULL,
             updated_at TEXT NOT NULL
         );
-        """
+        """,
     )
     for row in db.execute("SELECT id FROM people ORDER BY id").fetchall():
         db.execute(
@@ -186,11 +191,12 @@ def _v2_person_uid(db: sqlite_utils.Database) -> None:
             "keep_photos, created_at, updated_at FROM people WHERE id = ?",
             [uuid.uuid4().hex, row[0]],
         )
-    db.executescript(
+    run_script(
+        db,
         """
         DROP TABLE people;
         ALTER TABLE people_v2 RENAME TO people;
-        """
+        """,
     )
     # Ids handed out before this migration and since forgotten are not handed out again: the
     # audit log names every person id it ever saw ("person 7: ...").
@@ -212,6 +218,11 @@ MIGRATIONS: tuple[tuple[int, str, tuple[Migration, ...]], ...] = (
         (_v1_people, _v1_catalog),
     ),
     (2, "people: ids never reused, a uuid per person", (_v2_person_uid,)),
+    (
+        3,
+        "gallery change counter, forget tombstones, ids minted at the origin, chain sync state",
+        (v3_chain_sync,),
+    ),
 )
 
 
@@ -313,9 +324,23 @@ class Store:
         Raises:
             StoreError: the disk is full, the file is read-only or locked; nothing was written.
         """
+        conn = self.db.conn
         try:
-            with self.db.atomic() as db:
-                yield db
+            if conn.in_transaction:
+                with self.db.atomic() as db:  # a savepoint inside the open transaction
+                    yield db
+                return
+            # IMMEDIATE: take the write lock now (waiting up to busy_timeout for another
+            # process or the sync worker), so a read-then-write cannot fail half way with
+            # SQLITE_BUSY_SNAPSHOT when another connection committed in between.
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.db
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
         except sqlite3.OperationalError as exc:
             raise StoreError(f"database {self.path}: write failed, nothing saved: {exc}") from exc
 

@@ -19,9 +19,10 @@ from kiosk.config import PathsConfig
 from kiosk.core.gallery import Gallery
 from kiosk.core.names import clean_name
 from kiosk.core.types import readonly
-from kiosk.errors import InputError, ModelMismatchError, StoreError, UnknownPersonError
+from kiosk.errors import InputError, ModelMismatchError, UnknownPersonError
 from kiosk.store.crypto import Sealed, Vault, load_or_create_key
 from kiosk.store.db import Store, open_store, utc_now
+from kiosk.store.forget import FORGET, apply_tombstones, forget_person
 from kiosk.store.people_records import (
     Consent,
     ConsentRecord,
@@ -37,6 +38,7 @@ from kiosk.store.people_records import (
 log = logging.getLogger(__name__)
 
 __all__ = [
+    "FORGET",
     "Consent",
     "ConsentRecord",
     "EnrolRequest",
@@ -47,6 +49,7 @@ __all__ = [
     "PersonSummary",
     "PurgeReport",
     "StoredTemplate",
+    "forget_person",
     "open_people",
     "purge_unknown",
     "template_context",
@@ -130,7 +133,13 @@ class PeopleStore:
 
     def _insert_person(self, request: EnrolRequest, now: str) -> int:
         name = _valid_name(str(request.name))
-        row: dict[str, object] = {"uid": request.uid or uuid.uuid4().hex, "display_name": name}
+        uid = request.uid or uuid.uuid4().hex
+        if self.is_forgotten(uid):
+            raise InputError(
+                f"person {uid} was forgotten here (or elsewhere in the chain) and is never "
+                f"enrolled again under that id; enrol them afresh if they consent again"
+            )
+        row: dict[str, object] = {"uid": uid, "display_name": name}
         row["keep_photos"] = int(bool(request.keep_photos))
         prefs = {"preferences": request.preferences_json or "{}"}
         table = self.store.db.table("people")
@@ -267,6 +276,19 @@ class PeopleStore:
             int(events.fetchone()[0]),
         )
 
+    def is_forgotten(self, uid: str) -> bool:
+        """True when the person with stable id `uid` was forgotten (a tombstone exists)."""
+        row = self.store.db.execute("SELECT 1 FROM tombstones WHERE uid = ?", [uid]).fetchone()
+        return row is not None
+
+    def gallery_version(self) -> int:
+        """A number that grows whenever any process changes templates or display names.
+
+        Cheap (one indexed row): a running kiosk polls it and rebuilds its gallery when it moves.
+        """
+        row = self.store.db.execute("SELECT value FROM counters WHERE name = 'gallery'").fetchone()
+        return int(row[0])
+
     def find_by_uid(self, uid: str) -> int | None:
         """The local id of the person with stable id `uid`, or None."""
         row = self.store.db.execute("SELECT id FROM people WHERE uid = ?", [uid]).fetchone()
@@ -293,33 +315,6 @@ class PeopleStore:
         return forget_person(self.store, person_id, staff)
 
 
-FORGET = "forget"
-
-
-def forget_person(store: Store, person_id: int, staff: str) -> ForgetReport:
-    """Delete everything about a person, then rewrite the file so the bytes are gone.
-
-    Every table with a foreign key to people is cleared explicitly (the schema's ON DELETE
-    CASCADE also covers rows that reference those rows: events of their visits, rewards). The
-    audit row names the person by id only; `kiosk.store.backup` replays these rows on restore.
-    """
-    deleted: list[tuple[str, int]] = []
-    with store.atomic() as db:
-        for table, column in _tables_referencing_people(store):
-            cursor = db.execute(f'DELETE FROM "{table}" WHERE "{column}" = ?', [person_id])
-            deleted.append((table, int(cursor.rowcount)))
-        db.execute("DELETE FROM people WHERE id = ?", [person_id])
-        deleted.append(("people", 1))
-        _audit(store, staff, FORGET, f"person {person_id}")
-    log.info("forgot person %d", person_id)
-    try:
-        store.compact()
-    except StoreError as exc:  # deleted and committed: say so, and why the file was not rewritten
-        log.warning("person %d forgotten, but the database was not compacted: %s", person_id, exc)
-        return ForgetReport(person_id, tuple(deleted), str(exc))
-    return ForgetReport(person_id, tuple(deleted))
-
-
 def _valid_name(raw: str) -> str:
     try:
         return clean_name(raw)
@@ -331,14 +326,6 @@ def _audit(store: Store, staff: str, action: str, detail: str) -> None:
     store.db.table("audit").insert(
         {"at": utc_now(), "staff": staff, "action": action, "detail": detail}
     )
-
-
-def _tables_referencing_people(store: Store) -> list[tuple[str, str]]:
-    rows = store.db.execute(
-        'SELECT m.name, f."from" FROM sqlite_master m, pragma_foreign_key_list(m.name) f '
-        "WHERE m.type = 'table' AND f.\"table\" = 'people' ORDER BY m.name"
-    ).fetchall()
-    return [(str(t), str(c)) for t, c in rows]
 
 
 def purge_unknown(store: Store, retention_days: int, now: datetime | None = None) -> PurgeReport:
@@ -376,6 +363,7 @@ def open_people(
             "SELECT (SELECT count(*) FROM templates) + (SELECT count(*) FROM photos)"
         ).fetchone()[0]
         vault = Vault(load_or_create_key(paths.key_path, create=sealed == 0))
+        apply_tombstones(store)
         if retention_days is not None:
             purge_unknown(store, retention_days, now)
     except BaseException:
