@@ -14,6 +14,9 @@ Example `kiosk.toml`::
 
     [camera]
     source = "0"          # webcam index, device path, video file or image folder
+
+    [fleet]
+    dsn = "postgresql://kiosk_door@hq.example/chain?sslmode=verify-full"   # or KIOSK_FLEET_DSN
 """
 
 from __future__ import annotations
@@ -117,7 +120,7 @@ class PrivacyConfig:
 
     Attributes:
         retention_days: unknown visitors' visits and events older than this are purged
-            (at start-up and daily).
+            (at start-up, then hourly while the kiosk runs).
     """
 
     retention_days: int = 7
@@ -202,6 +205,33 @@ class DisplayConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class FleetConfig:
+    """A chain of kiosks sharing one PostgreSQL database (`kiosk fleet`).
+
+    Attributes:
+        dsn: libpq connection string or URL of the chain's database, this kiosk's own role
+            (written by `kiosk fleet join`); TLS settings (sslmode, sslrootcert) pass through.
+            Empty: a single kiosk, no chain.
+        sync_interval_s: seconds between background syncs while the kiosk runs.
+        connect_timeout_s: give up connecting after this long (then retry with back-off).
+    """
+
+    dsn: str = ""
+    sync_interval_s: float = 5.0
+    connect_timeout_s: int = 3
+
+    def __post_init__(self) -> None:
+        if not 0.5 <= self.sync_interval_s <= 3600:
+            raise ConfigError(
+                f"fleet.sync_interval_s must be between 0.5 and 3600, got {self.sync_interval_s}"
+            )
+        if not 1 <= self.connect_timeout_s <= 120:
+            raise ConfigError(
+                f"fleet.connect_timeout_s must be between 1 and 120, got {self.connect_timeout_s}"
+            )
+
+
+@dataclass(frozen=True, slots=True)
 class KioskConfig:
     """All deployment settings, one frozen object."""
 
@@ -214,6 +244,7 @@ class KioskConfig:
     recommend: RecommendConfig = field(default_factory=RecommendConfig)
     staff: StaffConfig = field(default_factory=StaffConfig)
     display: DisplayConfig = field(default_factory=DisplayConfig)
+    fleet: FleetConfig = field(default_factory=FleetConfig)
     source_file: Path | None = None
 
     @property
@@ -232,6 +263,7 @@ _SECTIONS: dict[str, type[Any]] = {
     "recommend": RecommendConfig,
     "staff": StaffConfig,
     "display": DisplayConfig,
+    "fleet": FleetConfig,
 }
 
 

@@ -51,3 +51,13 @@ class ModelMismatchError(ModelError):
 
 class UnknownPersonError(InputError):
     """No enrolled person has the id given."""
+
+
+class ChainError(KioskError):
+    """The chain (PostgreSQL) refused this kiosk, answered wrongly, or cannot be reached."""
+
+    exit_code = 8
+
+
+class ChainOfflineError(ChainError):
+    """The chain's server cannot be reached (down, unreachable, or it went away mid-sync)."""

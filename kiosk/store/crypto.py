@@ -95,3 +95,20 @@ def load_or_create_key(path: Path, create: bool = True) -> bytes:
     if len(key) != KEY_BYTES:
         raise CryptoError(f"encryption key {path} has {len(key)} bytes, expected {KEY_BYTES}")
     return key
+
+
+def write_key_file(path: Path, key: bytes) -> None:
+    """Write a key file that does not exist yet, owner-only (0600), flushed to disk.
+
+    Raises:
+        CryptoError: the file exists already or cannot be written.
+    """
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(key)
+            handle.flush()
+            os.fsync(handle.fileno())
+    except OSError as exc:
+        raise CryptoError(f"key file {path} cannot be written: {exc.strerror or exc}") from exc

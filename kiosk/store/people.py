@@ -125,7 +125,7 @@ class PeopleStore:
             for template in request.templates:
                 self._insert_template(person_id, request.model_key, template, now)
             kept = self._insert_photos(person_id, request.photos_jpeg, now)
-            self._refresh_mean(person_id, request.model_key, now)
+            self.refresh_mean(person_id, request.model_key, now)
             detail = f"person {person_id}: {len(request.templates)} templates, {kept} photos"
             self.audit(c.staff, f"enrol:{c.method}", detail)
         log.info("enrolled person %d (%d templates)", person_id, len(request.templates))
@@ -173,7 +173,8 @@ class PeopleStore:
             )
         return len(photos)
 
-    def _refresh_mean(self, person_id: int, model_key: str, now: str) -> None:
+    def refresh_mean(self, person_id: int, model_key: str, now: str) -> None:
+        """Recompute a person's mean template from their own captures (2 or more)."""
         own = [
             t.vector for t in self.templates(model_key, person_id) if t.source not in _NOT_IN_MEAN
         ]
@@ -228,6 +229,10 @@ class PeopleStore:
             return Gallery.empty(model_key, dim)
         matrix = np.stack([t.vector for t in stored])
         return Gallery.build(matrix, [t.person_id for t in stored], names, model_key, dim)
+
+    def count(self) -> int:
+        """How many people are enrolled."""
+        return int(self.store.db.execute("SELECT count(*) FROM people").fetchone()[0])
 
     def list_people(self) -> tuple[PersonSummary, ...]:
         """Everyone enrolled, by id."""

@@ -39,6 +39,7 @@ def build_shopper(
 ) -> tuple[ShopperScreen, KioskController]:
     """The shopper view wired to its workers (not started)."""
     view = ShopperScreen()
+    view.retention_days = config.privacy.retention_days
     view.video.set_emotion_display(models.emotion.spec.display)
     display = config.display
     view.video.overlays = Overlays(display.show_names, display.show_emotion, display.show_mask)

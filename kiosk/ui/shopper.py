@@ -39,7 +39,7 @@ PRIVACY_DETAILS = (
     "you wear a mask. Nothing leaves the device.</p>"
     "<p><b>If you are not enrolled</b>, the kiosk does not know who you are and stores no "
     "picture or face data of you. It records only that someone was here and for how long, "
-    "and deletes even that after 7 days.</p>"
+    "and deletes even that after {retention}.</p>"
     "<p><b>If you enrolled</b> (only with your consent, with a member of staff), the kiosk "
     "keeps an encrypted numeric template of your face, never a photo unless you asked, to "
     "greet you and remember what you liked. Your name and picks appear only after the kiosk "
@@ -48,6 +48,12 @@ PRIVACY_DETAILS = (
     "below: no face is analysed or recorded until then. <b>To be forgotten</b>: ask staff; "
     "everything about you is deleted at once, and cannot be recovered.</p>"
 )
+
+
+def privacy_details(retention_days: int) -> str:
+    """The privacy explanation, with the configured retention of unknown visitors' data."""
+    days = "1 day" if retention_days == 1 else f"{retention_days} days"
+    return PRIVACY_DETAILS.format(retention=days)
 
 
 @dataclass(frozen=True, slots=True)
@@ -284,6 +290,7 @@ class ShopperScreen(QWidget):
         self.staff_button.pressed.connect(self._on_staff_pressed)
         self.staff_button.released.connect(self._on_staff_released)
         self._press_started = 0.0
+        self.retention_days = 7  # privacy.retention_days, shown in the privacy explanation
         top = QHBoxLayout()
         top.addWidget(self.video, 3)
         top.addWidget(self.panel, 2)
@@ -301,7 +308,7 @@ class ShopperScreen(QWidget):
         box = QMessageBox(self)
         box.setWindowTitle("Privacy")
         box.setTextFormat(Qt.TextFormat.RichText)
-        box.setText(PRIVACY_DETAILS)
+        box.setText(privacy_details(self.retention_days))
         pause = box.addButton("Pause for 2 minutes", QMessageBox.ButtonRole.ActionRole)
         pause.clicked.connect(self.sig_pause_requested)
         box.addButton(QMessageBox.StandardButton.Ok)
