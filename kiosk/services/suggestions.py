@@ -111,6 +111,7 @@ class SuggestionService:
         self._store = store
         self._catalog = Catalog(store)
         self._log = LearningLog(store)
+        self._model_rev = self._log.state_rev(GLOBAL_SCOPE)
         self._model = self._load_model()
         self._policy = make_policy(config.policy, self._model)
         self._rng = np.random.default_rng(seed)
@@ -290,14 +291,17 @@ class SuggestionService:
             return
         credit = self._config.valence_credit if screen.credited else 0.0
         personal = self._personal_state(screen.person_id)
-        for item in screen.suggestions:
-            reward = min(1.0, screen.explicit.get(item.impression_id, 0.0)) + credit
-            self._policy.update(screen.context, Item(item.sku, item.category), reward)
-            if personal is not None:
-                personal.update(item.category, item.sku, reward)
-        with self._store.atomic():
+        with self._store.atomic():  # a chain sync may merge other kiosks' statistics meanwhile
+            if self._log.state_rev(GLOBAL_SCOPE) != self._model_rev:
+                self._model.arms = self._load_model().arms
+            for item in screen.suggestions:
+                reward = min(1.0, screen.explicit.get(item.impression_id, 0.0)) + credit
+                self._policy.update(screen.context, Item(item.sku, item.category), reward)
+                if personal is not None:
+                    personal.update(item.category, item.sku, reward)
             if self._policy.name == PolicyName.BANDIT:
                 self._log.save_state(GLOBAL_SCOPE, PolicyName.BANDIT, self._model.to_bytes(), None)
+                self._model_rev = self._log.state_rev(GLOBAL_SCOPE)
             if personal is not None and screen.person_id is not None:
                 scope = f"person:{screen.person_id}"
                 self._log.save_state(scope, "personal", personal.to_bytes(), screen.person_id)

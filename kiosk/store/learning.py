@@ -129,18 +129,26 @@ class LearningLog:
         return None if row is None else bytes(row[0])
 
     def save_state(self, scope: str, policy: str, state: bytes, person_id: int | None) -> None:
-        """Replace the learner state of `scope`; a person's row must carry its `person_id`."""
+        """Replace the learner state of `scope`; a person's row must carry its `person_id`.
+
+        Each save moves the row's revision (`state_rev`), so a holder of an older copy knows
+        that someone else (the chain sync) rewrote it.
+        """
         with self._store.atomic() as db:
-            db.table("learner_state").upsert(
-                {
-                    "scope": scope,
-                    "person_id": person_id,
-                    "policy": policy,
-                    "state": state,
-                    "updated_at": utc_now(),
-                },
-                pk="scope",
+            db.execute(
+                "INSERT INTO learner_state (scope, person_id, policy, state, updated_at, rev) "
+                "VALUES (?, ?, ?, ?, ?, 1) ON CONFLICT(scope) DO UPDATE SET "
+                "person_id = excluded.person_id, policy = excluded.policy, "
+                "state = excluded.state, updated_at = excluded.updated_at, rev = rev + 1",
+                [scope, person_id, policy, state, utc_now()],
             )
+
+    def state_rev(self, scope: str) -> int:
+        """The revision of `scope`'s saved state (0: none saved)."""
+        row = self._store.db.execute(
+            "SELECT rev FROM learner_state WHERE scope = ?", [scope]
+        ).fetchone()
+        return 0 if row is None else int(row[0])
 
     def declared_categories(self, person_id: int) -> frozenset[str]:
         """Categories a person told staff they like (``people.preferences`` JSON), or none."""

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from kiosk.camera.plan import plan_source
 from kiosk.config import KioskConfig
 from kiosk.errors import KioskError
+from kiosk.fleet.worker import start_worker
 from kiosk.services.demo import open_shopper_session, prepare_demo_data
 from kiosk.services.enrolment import Enrolment
 from kiosk.services.staff_access import NO_PIN_MESSAGE, StaffAccess
@@ -24,7 +25,7 @@ from kiosk.store.backup import backup_if_due
 from kiosk.store.bundle import EmbeddingInfo
 from kiosk.store.catalog import Catalog
 from kiosk.store.gallery_exchange import exchange_settings
-from kiosk.store.people import open_people
+from kiosk.store.people import open_people, purge_unknown
 from kiosk.store.people_records import Consent
 from kiosk.store.staff_pin import PinFile
 from kiosk.ui.launch import build_shopper, qt_application
@@ -42,6 +43,8 @@ from kiosk.vision.models import VisionModels
 log = logging.getLogger(__name__)
 
 BACKUP_CHECK_MS = 3_600_000  # look hourly; a backup is made when the newest is a day old
+POLL_MS = 1_000  # gallery changes by any process (CLI forget, chain sync) show within 2 s
+PURGE_MS = 3_600_000  # unknown visitors' data past the retention goes hourly, not only at start
 
 
 class KioskApp:
@@ -62,6 +65,7 @@ class KioskApp:
         self.session = open_shopper_session(self.people, config, models)
         plan = plan_source(config, demo)
         gallery = self.people.gallery(embedder.model_key, embedder.dim)
+        self._gallery = gallery
         self.session.on_gallery(gallery)
         self.view, self.controller = build_shopper(config, models, gallery, plan, self.session)
         self.window = KioskWindow(
@@ -74,6 +78,13 @@ class KioskApp:
         self._backup_timer.start()
         self.backup_if_due()
         self.access = StaffAccess(PinFile(config.paths.pin_path), config.staff)
+        self.fleet = start_worker(config, embedder.model_key)  # None without [fleet] dsn
+        self._poll_timer = QTimer(interval=POLL_MS)
+        self._poll_timer.timeout.connect(self._poll)
+        self._poll_timer.start()
+        self._purge_timer = QTimer(interval=PURGE_MS)
+        self._purge_timer.timeout.connect(self.purge)
+        self._purge_timer.start()
 
     @property
     def config_path(self) -> Path:
@@ -130,10 +141,24 @@ class KioskApp:
         self.enrol_tab.prepare_reenrol(person_id, name)
         self.staff.tabs.setCurrentWidget(self.enrol_tab)
 
+    def _poll(self) -> None:
+        """Pick up gallery changes made by any process; show the chain's state to staff."""
+        if self.people.gallery_version() != self._gallery.version:
+            self.refresh_gallery()
+        if self.fleet is not None:
+            status = self.fleet.status()
+            self.staff.set_chain_status(status.text, status.online)
+
+    def purge(self) -> None:
+        """Delete unknown visitors' data older than the retention (hourly)."""
+        purge_unknown(self.people.store, self.config.privacy.retention_days)
+
     def refresh_gallery(self) -> None:
-        """Rebuild the gallery snapshot and swap it into the pipeline; drop forgotten state."""
-        embedder = self.models.embedder
-        gallery = self.people.gallery(embedder.model_key, embedder.dim)
+        """Swap in a snapshot with whoever changed since the last one; drop forgotten state."""
+        if self.fleet is not None:
+            self.fleet.sync_soon()
+        gallery = self.people.gallery_update(self._gallery, self.models.embedder.dim)
+        self._gallery = gallery
         self.controller.pipeline.set_gallery(gallery)
         self.session.on_gallery(gallery)
         self.gallery_tab.refresh()
@@ -190,6 +215,10 @@ class KioskApp:
             return
         self._closed = True
         self._backup_timer.stop()
+        self._poll_timer.stop()
+        self._purge_timer.stop()
+        if self.fleet is not None:
+            self.fleet.stop()
         self.enrol_tab.cancel()
         self.controller.stop()
         self.session.close(time.monotonic())

@@ -178,3 +178,39 @@ def test_start_up_makes_the_daily_backup(kiosk: KioskApp) -> None:
     assert len(backups) == 1
     kiosk.backup_if_due()  # not due again the same day
     assert len(list((kiosk.config.paths.data_dir / "backups").glob("kiosk-*.db"))) == 1
+
+
+def test_a_forget_from_another_process_reaches_the_running_kiosk(
+    qtbot: QtBot, kiosk: KioskApp, config: KioskConfig
+) -> None:
+    """Issue 13.9: `kiosk people forget` while the kiosk runs; it must stop recognising them."""
+    from kiosk.store.people import open_people
+
+    assert "biden" in kiosk.controller.pipeline._gallery.names.values()
+    other = open_people(demo_config(config).paths, retention_days=None)  # the CLI's connection
+    try:
+        other.forget(other.find_by_name("biden")[0], "cli")
+    finally:
+        other.close()
+    qtbot.waitUntil(
+        lambda: "biden" not in kiosk.controller.pipeline._gallery.names.values(), timeout=2_000
+    )
+
+
+def test_unknown_visitors_are_purged_while_running_and_the_notice_says_how_long(
+    kiosk: KioskApp,
+) -> None:
+    """Issue 13.11: purge on a schedule (not only at start-up); the notice shows the setting."""
+    from kiosk.ui.shopper import privacy_details
+
+    db = kiosk.people.store.db
+    db.execute(
+        "INSERT INTO visits (person_id, started_at, ended_at) VALUES "
+        "(NULL, '2020-01-01T10:00:00+00:00', '2020-01-01T10:01:00+00:00')"
+    )
+    assert kiosk._purge_timer.isActive() and kiosk._purge_timer.interval() <= 3_600_000
+    kiosk._purge_timer.timeout.emit()
+    assert db.execute("SELECT count(*) FROM visits WHERE started_at < '2021'").fetchone()[0] == 0
+    days = kiosk.config.privacy.retention_days
+    assert kiosk.view.retention_days == days
+    assert f"after {days} days" in privacy_details(days) and "7 days" not in privacy_details(3)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QTabWidget, QVBoxLayout, QWidget
 
 from kiosk.ui.widgets import button, label
@@ -22,8 +22,12 @@ class StaffView(QWidget):
         back.clicked.connect(self.sig_done)
         leave = button("Exit kiosk")
         leave.clicked.connect(self.sig_exit)
+        self.chain = label("", "chainStatus")  # only with a chain: online / OFFLINE
+        self.chain.setTextFormat(Qt.TextFormat.PlainText)  # error text from the network
+        self.chain.hide()
         header = QHBoxLayout()
         header.addWidget(self.title, 1)
+        header.addWidget(self.chain)
         header.addWidget(leave)
         header.addWidget(back)
         self.tabs = QTabWidget()
@@ -39,6 +43,12 @@ class StaffView(QWidget):
         """Add a page; it too resets the idle timer when used."""
         page.installEventFilter(self)
         self.tabs.addTab(page, title)
+
+    def set_chain_status(self, text: str, online: bool) -> None:
+        """Show the chain's sync state (red while offline)."""
+        self.chain.setText(text)
+        self.chain.setStyleSheet("" if online else "color: #ff6b6b; font-weight: bold;")
+        self.chain.show()
 
     def sign_in(self, staff_name: str) -> None:
         """Show who is working and start the idle timer."""
