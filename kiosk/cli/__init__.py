@@ -2,7 +2,8 @@
 
 Exit codes (`kiosk.errors`): 0 success; 1 a check failed or an unexpected error (traceback
 logged); 2 bad configuration or usage; 3 model problem; 4 bad input; 5 camera problem;
-6 database problem; 7 key or encryption problem; 130 interrupted.
+6 database problem; 7 key or encryption problem; 8 the chain refused this kiosk or cannot
+be reached; 130 interrupted.
 
 One module per noun, `kiosk/cli/<noun>.py` (a package for `bench`, one module a verb), with a
 `register(subparsers)` function; each handler parses, makes one call into the same-named
@@ -27,6 +28,7 @@ from kiosk.cli import (
     bench,
     catalog,
     doctor,
+    fleet,
     people,
     recommend,
     run,
@@ -55,6 +57,7 @@ GROUPS = (
     recommend,
     backup,
     staff,
+    fleet,
 )
 
 

@@ -238,7 +238,7 @@ GRANT SELECT ON fleet.chain, fleet.kiosks, fleet.people, fleet.templates, fleet.
 GRANT INSERT ON fleet.people, fleet.templates, fleet.consents, fleet.photos TO {group};
 GRANT UPDATE (sealed, attrs_at, attrs_by, seq, origin) ON fleet.people TO {group};
 GRANT INSERT ON fleet.visits, fleet.impressions, fleet.rewards TO {group};
-GRANT SELECT (uid, kiosk_id) ON fleet.visits, fleet.impressions, fleet.rewards TO {group};
+GRANT SELECT ON fleet.visits, fleet.impressions, fleet.rewards TO {group};  -- own rows (RLS)
 GRANT UPDATE (person_uid, ended_at) ON fleet.visits TO {group};
 GRANT INSERT, UPDATE ON fleet.learner_stats TO {group};
 GRANT EXECUTE ON FUNCTION fleet.my_kiosk(), fleet.begin_push(), fleet.forget(text),

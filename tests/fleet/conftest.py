@@ -102,3 +102,15 @@ def make_kiosk(tmp_path: Path, admin_dsn: str):  # type: ignore[no-untyped-def]
         return Kiosk(name, paths, joined.dsn)
 
     return make
+
+
+def central_counts(admin_dsn: str) -> dict[str, int]:
+    """Row counts of the chain's tables (as HQ's admin role sees them)."""
+    import psycopg
+
+    tables = ("people", "templates", "consents", "tombstones", "visits", "impressions", "rewards")
+    with psycopg.connect(admin_dsn) as conn:
+        return {
+            t: int(conn.execute(f"SELECT count(*) FROM fleet.{t}").fetchone()[0])  # type: ignore[index]
+            for t in tables
+        }
