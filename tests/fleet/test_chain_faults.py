@@ -23,6 +23,7 @@ from tests.fleet.cluster import Cluster
 from tests.fleet.conftest import MODEL, Kiosk, central_counts, templates
 
 REPO = Path(__file__).resolve().parents[2]
+OTHER = "another chain's passphrase"
 
 
 def _local_counts(kiosk: Kiosk) -> dict[str, int]:
@@ -259,7 +260,7 @@ def test_wrong_passphrase_or_another_chain_is_refused_with_nothing_written(
         roles = conn.execute("SELECT count(*) FROM pg_roles WHERE rolname LIKE 'k\\_%%stranger'")
         assert roles.fetchone() == (0,)
     other_dsn = cluster.new_database()
-    init_chain(other_dsn, "another chain's passphrase")
+    init_chain(other_dsn, OTHER)
     door = make_kiosk("door")
     door.enrol("Loyal Customer", seed=1)
     other_kiosk = Kiosk("elsewhere", PathsConfig(data_dir=tmp_path / "elsewhere"), "")
@@ -268,16 +269,14 @@ def test_wrong_passphrase_or_another_chain_is_refused_with_nothing_written(
         other_kiosk.paths,
         "elsewhere",
         store="x",
-        passphrase="another chain's passphrase",
+        passphrase=OTHER,
     )
     other_kiosk.dsn = joined.dsn
     foreign = Kiosk("door", door.paths, joined.dsn)  # the door kiosk pointed at the other chain
     with pytest.raises(ChainError, match="belongs to chain"):
         foreign.sync()
     with pytest.raises(ChainError, match="belongs to chain"):
-        join_chain(
-            other_dsn, door.paths, "door", store="x", passphrase="another chain's passphrase"
-        )
+        join_chain(other_dsn, door.paths, "door", store="x", passphrase=OTHER)
     assert central_counts(other_dsn)["people"] == 0
     assert central_counts(admin_dsn) == before
     assert door.names() == ["Loyal Customer"]
