@@ -23,6 +23,7 @@ from kiosk.errors import InputError, ModelMismatchError, UnknownPersonError
 from kiosk.store.crypto import Sealed, Vault, load_or_create_key
 from kiosk.store.db import Store, open_store, utc_now
 from kiosk.store.forget import FORGET, apply_tombstones, forget_person
+from kiosk.store.gallery_snapshot import build_gallery, gallery_version, update_gallery
 from kiosk.store.people_records import (
     Consent,
     ConsentRecord,
@@ -223,12 +224,16 @@ class PeopleStore:
             CryptoError: the key does not open the templates.
         """
         self.require_model(model_key)
-        stored = self.templates(model_key)
-        names = {p.id: p.name for p in self.list_people()}
-        if not stored:
-            return Gallery.empty(model_key, dim)
-        matrix = np.stack([t.vector for t in stored])
-        return Gallery.build(matrix, [t.person_id for t in stored], names, model_key, dim)
+        return build_gallery(self.store, self.vault, model_key, dim)
+
+    def gallery_update(self, old: Gallery, dim: int = 128) -> Gallery:
+        """`old` with only the people changed since it was built decrypted again.
+
+        Raises:
+            ModelMismatchError: the database now holds templates of another embedding model.
+        """
+        self.require_model(old.model_key)
+        return update_gallery(self.store, self.vault, old, dim)
 
     def count(self) -> int:
         """How many people are enrolled."""
@@ -291,8 +296,7 @@ class PeopleStore:
 
         Cheap (one indexed row): a running kiosk polls it and rebuilds its gallery when it moves.
         """
-        row = self.store.db.execute("SELECT value FROM counters WHERE name = 'gallery'").fetchone()
-        return int(row[0])
+        return gallery_version(self.store)
 
     def find_by_uid(self, uid: str) -> int | None:
         """The local id of the person with stable id `uid`, or None."""
