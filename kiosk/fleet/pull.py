@@ -101,6 +101,7 @@ def pull_changes(
             products = drain("products", _PRODUCT_COLUMNS, batch)
     finally:
         conn.isolation_level = None
+        local.inbox.refresh_means()
     return Pulled(people, templates, consents, photos, products)
 
 

@@ -46,6 +46,7 @@ class ChainInbox:
         self.people = people
         self.outbox = outbox
         self.store = people.store
+        self.stale_means: dict[int, str] = {}
 
     def tombstones(self, uids: Sequence[str], cursor: tuple[str, str]) -> tuple[int, ...]:
         """Record tombstones and forget whoever they name; returns the local ids forgotten."""
@@ -120,42 +121,58 @@ class ChainInbox:
     def templates(
         self, rows: Sequence[TemplateRecord], model_key: str | None, cursor: tuple[str, str]
     ) -> Applied:
-        """Add templates (sealed with this kiosk's key); refresh each person's mean."""
-        keys = set(self.people.model_keys())
-        accepted = model_key or (next(iter(keys)) if len(keys) == 1 else None)
-        touched: dict[int, str] = {}
-        applied = 0
+        """Add templates (sealed with this kiosk's key); their people's means wait for
+        `refresh_means` (a person's templates may span several batches)."""
+        if model_key is None:
+            row = self.store.db.execute("SELECT model_key FROM templates LIMIT 1").fetchone()
+            model_key = None if row is None else str(row[0])
+        ids: dict[str, int | None] = {}
+        now = utc_now()
+        values = []
+        for t in rows:
+            if t.person_uid not in ids:
+                ids[t.person_uid] = self.people.find_by_uid(t.person_uid)
+            person_id = ids[t.person_uid]
+            if person_id is None or (model_key is not None and t.model_key != model_key):
+                continue  # forgotten, or another embedding model: never mixed in
+            model_key = t.model_key
+            sealed = self.people.vault.seal_vector(t.vector, template_context(person_id, model_key))
+            values.append(
+                (
+                    person_id,
+                    model_key,
+                    sealed.nonce,
+                    sealed.ciphertext,
+                    t.quality,
+                    t.source,
+                    now,
+                    t.uid,
+                )
+            )
         with self.store.atomic() as db:
-            for t in rows:
-                person_id = self.people.find_by_uid(t.person_uid)
-                if person_id is None or self._has("templates", t.uid):
-                    continue
-                if accepted is not None and t.model_key != accepted:
-                    continue  # another embedding model: never mixed in
-                accepted = t.model_key
-                sealed = self.people.vault.seal_vector(
-                    t.vector, template_context(person_id, t.model_key)
-                )
-                db.execute(
-                    "INSERT INTO templates (person_id, model_key, nonce, ciphertext, quality, "
-                    "source, created_at, uid, synced) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1)",
-                    [
-                        person_id,
-                        t.model_key,
-                        sealed.nonce,
-                        sealed.ciphertext,
-                        t.quality,
-                        t.source,
-                        utc_now(),
-                        t.uid,
-                    ],
-                )
-                touched[person_id] = t.model_key
-                applied += 1
-            for person_id, key in touched.items():
-                self.people.refresh_mean(person_id, key, utc_now())
+            cursor_ = db.conn.executemany(
+                "INSERT OR IGNORE INTO templates (person_id, model_key, nonce, ciphertext, "
+                "quality, source, created_at, uid, synced) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1)",
+                values,
+            )
+            applied = max(int(cursor_.rowcount), 0)  # ignored: already here
             self.outbox.put(*cursor)
+        self.stale_means.update({v[0]: str(v[1]) for v in values})
         return Applied(applied, len(rows) - applied)
+
+    def refresh_means(self, batch: int = 500) -> int:
+        """Recompute the mean template of every person whose templates arrived."""
+        pending = list(self.stale_means.items())
+        for start in range(0, len(pending), batch):
+            with self.store.atomic():
+                now = utc_now()
+                for person_id, key in pending[start : start + batch]:
+                    if self.people.store.db.execute(
+                        "SELECT 1 FROM people WHERE id = ?", [person_id]
+                    ).fetchone():
+                        self.people.refresh_mean(person_id, key, now)
+        self.stale_means.clear()
+        return len(pending)
 
     def consents(self, rows: Sequence[ConsentOut], cursor: tuple[str, str]) -> Applied:
         """Add consent records of known people."""

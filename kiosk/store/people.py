@@ -93,7 +93,12 @@ class PeopleStore:
         Raises:
             ModelMismatchError: naming the stored and the offered model sha256.
         """
-        others = [k for k in self.model_keys() if k != model_key]
+        row = self.store.db.execute(  # two index range probes, not a scan of every template
+            "SELECT (SELECT model_key FROM templates WHERE model_key < ?1 LIMIT 1), "
+            "(SELECT model_key FROM templates WHERE model_key > ?1 LIMIT 1)",
+            [model_key],
+        ).fetchone()
+        others = [str(k) for k in row if k is not None]
         if others:
             raise ModelMismatchError(
                 f"the database holds templates made by embedding model {others[0]}, but the "

@@ -56,6 +56,7 @@ ALTER TABLE people ADD COLUMN rev INTEGER NOT NULL DEFAULT 1;
 ALTER TABLE people ADD COLUMN pushed_rev INTEGER NOT NULL DEFAULT 0;
 UPDATE people SET attrs_at = coalesce(strftime('%Y-%m-%dT%H:%M:%f', updated_at), '');
 ALTER TABLE learner_state ADD COLUMN rev INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX templates_model ON templates(model_key, person_id);
 """
 
 _TRIGGERS = f"""

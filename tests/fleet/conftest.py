@@ -11,9 +11,9 @@ import pytest
 
 from kiosk.config import PathsConfig
 from kiosk.fleet.admin import init_chain, join_chain
+from kiosk.fleet.scratch import Cluster, remove_cluster, start_cluster
 from kiosk.fleet.sync import ChainSync, SyncReport
 from kiosk.store.people import Consent, EnrolRequest, NewTemplate, PeopleStore, open_people
-from tests.fleet.cluster import Cluster, remove_cluster, start_cluster
 
 PASSPHRASE = "correct horse battery staple"
 MODEL = "m" * 64

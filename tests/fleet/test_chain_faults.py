@@ -16,10 +16,10 @@ import pytest
 from kiosk.config import PathsConfig
 from kiosk.errors import ChainError, ChainOfflineError
 from kiosk.fleet.admin import init_chain, join_chain
+from kiosk.fleet.scratch import Cluster
 from kiosk.fleet.sync import ChainSync
 from kiosk.fleet.worker import SyncWorker
 from kiosk.store.analytics import end_visit, start_visit
-from tests.fleet.cluster import Cluster
 from tests.fleet.conftest import MODEL, Kiosk, central_counts, templates
 
 REPO = Path(__file__).resolve().parents[2]

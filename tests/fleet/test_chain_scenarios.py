@@ -11,10 +11,10 @@ import psycopg
 import pytest
 
 from kiosk.fleet.hq import chain_report, chain_status, forget_everywhere, publish_catalog
+from kiosk.fleet.scratch import Cluster
 from kiosk.recommend.linucb import LinUCB
 from kiosk.store.analytics import end_visit, start_visit
 from kiosk.store.learning import ImpressionRecord, LearningLog
-from tests.fleet.cluster import Cluster
 from tests.fleet.conftest import MODEL, Kiosk, central_counts, templates
 
 NAME = "Ada Lovelace"

@@ -11,7 +11,7 @@ from kiosk.config import PathsConfig
 from kiosk.core import gallery as gallery_module
 from kiosk.core import gallery_index
 from kiosk.core.gallery import Gallery
-from kiosk.core.gallery_index import CompactIndex, decode, encode
+from kiosk.core.gallery_index import decode, encode
 from kiosk.store.people import Consent, EnrolRequest, NewTemplate, open_people
 
 DIM = 128
@@ -21,8 +21,7 @@ def people(n: int, per: int, seed: int = 0) -> dict[int, np.ndarray]:
     rng = np.random.default_rng(seed)
     centres = rng.normal(0, 0.06, (n, DIM)) + rng.normal(0, 0.1, DIM)
     return {
-        i + 1: (centres[i] + rng.normal(0, 0.022, (per, DIM))).astype(np.float32)
-        for i in range(n)
+        i + 1: (centres[i] + rng.normal(0, 0.022, (per, DIM))).astype(np.float32) for i in range(n)
     }
 
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from kiosk.cli.bench import gallery, gui, pipeline, soak
+from kiosk.cli.bench import fleet, gallery, gui, pipeline, soak
 from kiosk.cli.common import Subparsers
 
-VERBS = (pipeline, gallery, soak, gui)
+VERBS = (pipeline, gallery, soak, gui, fleet)
 
 
 def register(nouns: Subparsers) -> None:

@@ -1,7 +1,9 @@
-"""A throw-away PostgreSQL cluster for the chain tests (Debian's server binaries).
+"""A throw-away PostgreSQL cluster for the chain's tests and `kiosk bench fleet`.
 
-`initdb` refuses to run as root, so as root the cluster is made and run by the `postgres` user
-in a temporary directory it owns; it listens only on a Unix socket there, on a free port.
+Debian's server binaries (`/usr/lib/postgresql/<version>/bin`, installed by
+packaging/system-deps.sh). `initdb` refuses to run as root, so as root the cluster is made and
+run by the `postgres` user in a temporary directory it owns; it listens only on a Unix socket
+there (no TCP), on a free port number, with the admin role `kiosk` and trust authentication.
 """
 
 from __future__ import annotations
