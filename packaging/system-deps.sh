@@ -2,7 +2,9 @@
 # Debian/Ubuntu packages the kiosk needs outside pip: the shared libraries that the PySide6 and
 # OpenCV wheels link against (Qt's xcb and offscreen platforms, OpenGL, fonts), and Xvfb for
 # screenshots and GUI tests on a machine without a display; binutils (objdump, strip) for the
-# PyInstaller bundle.
+# PyInstaller bundle; the PostgreSQL server (Debian's, in /usr/lib/postgresql/<version>/bin) for
+# the chain-of-kiosks tests and `kiosk bench fleet`, which start a throw-away cluster of their own
+# (a shop's HQ runs its own server; a kiosk needs only the client inside psycopg-binary).
 #
 # As root: installs what is missing. Otherwise: prints the one apt command to run, and fails.
 set -euo pipefail
@@ -14,6 +16,7 @@ packages=(
   libxcb-render-util0 libxcb-shape0 libxcb-xfixes0 libxcb-xkb1
   fonts-dejavu-core xvfb xauth
   binutils
+  postgresql
 )
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
