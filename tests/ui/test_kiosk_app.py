@@ -214,3 +214,21 @@ def test_unknown_visitors_are_purged_while_running_and_the_notice_says_how_long(
     days = kiosk.config.privacy.retention_days
     assert kiosk.view.retention_days == days
     assert f"after {days} days" in privacy_details(days) and "7 days" not in privacy_details(3)
+
+
+def test_staff_mode_shows_when_the_chain_is_offline(
+    qtbot: QtBot, config: KioskConfig, vision_models: VisionModels, tmp_path: Path
+) -> None:
+    """A kiosk in a chain whose server cannot be reached keeps running and tells staff."""
+    dead = dataclasses.replace(
+        config.fleet, dsn=f"host={tmp_path} port=1 dbname=x", sync_interval_s=0.5
+    )
+    app = KioskApp(dataclasses.replace(demo_config(config), fleet=dead), vision_models, demo=True)
+    qtbot.addWidget(app.window)
+    try:
+        assert app.fleet is not None
+        qtbot.waitUntil(lambda: "OFFLINE" in app.staff.chain.text(), timeout=5_000)
+        assert not app.staff.chain.isHidden()
+    finally:
+        app.shutdown()
+    assert app.fleet is not None and not app.fleet._thread.is_alive()
