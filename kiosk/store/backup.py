@@ -44,6 +44,22 @@ from kiosk.store.forget import (
 
 log = logging.getLogger(__name__)
 
+__all__ = [
+    "BACKUP_DIR",
+    "BEFORE_RESTORE",
+    "KEEP",
+    "BackupInfo",
+    "DatabaseCheck",
+    "RestoreReport",
+    "backup_dir",
+    "backup_if_due",
+    "check_database",
+    "create_backup",
+    "list_backups",
+    "prune_backups",
+    "restore_backup",
+]
+
 BACKUP_DIR = "backups"
 KEEP = 7
 DUE_AFTER = timedelta(days=1)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from tests.fleet.conftest import Kiosk
+from tests.fleet.conftest import Kiosk, MakeKiosk
 
 
-def test_enrol_at_one_kiosk_is_recognised_at_the_others_after_one_sync(make_kiosk) -> None:  # type: ignore[no-untyped-def]
+def test_enrol_at_one_kiosk_is_recognised_at_the_others_after_one_sync(
+    make_kiosk: MakeKiosk,
+) -> None:
     door: Kiosk = make_kiosk("door")
     till: Kiosk = make_kiosk("till")
     door.enrol("Ada Lovelace", seed=1)

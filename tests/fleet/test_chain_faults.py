@@ -20,7 +20,7 @@ from kiosk.fleet.scratch import Cluster
 from kiosk.fleet.sync import ChainSync
 from kiosk.fleet.worker import SyncWorker
 from kiosk.store.analytics import end_visit, start_visit
-from tests.fleet.conftest import MODEL, Kiosk, central_counts, templates
+from tests.fleet.conftest import MODEL, Kiosk, MakeKiosk, central_counts, templates
 
 REPO = Path(__file__).resolve().parents[2]
 OTHER = "another chain's passphrase"
@@ -54,9 +54,9 @@ def _visit(kiosk: Kiosk, person_id: int | None) -> None:
 
 
 def test_server_down_the_kiosk_keeps_working_and_catches_up(
-    make_kiosk,
+    make_kiosk: MakeKiosk,
     admin_dsn: str,
-    cluster: Cluster,  # type: ignore[no-untyped-def]
+    cluster: Cluster,
 ) -> None:
     door, till = make_kiosk("door"), make_kiosk("till")
     door.enrol("Before Outage", seed=1)
@@ -90,8 +90,8 @@ def test_server_down_the_kiosk_keeps_working_and_catches_up(
 
 
 def test_unreachable_at_start_up_the_worker_reports_offline_and_never_raises(
-    make_kiosk,
-    tmp_path: Path,  # type: ignore[no-untyped-def]
+    make_kiosk: MakeKiosk,
+    tmp_path: Path,
 ) -> None:
     door = make_kiosk("door")
     dead = f"host={tmp_path} port=1 dbname=x user=nobody"  # no server there
@@ -119,7 +119,7 @@ def _counts_match(kiosk: Kiosk, admin_dsn: str) -> None:
     assert (central["people"], central["templates"]) == (local["people"], local["templates"])
 
 
-def test_sigkill_in_the_middle_of_a_sync(make_kiosk, admin_dsn: str) -> None:  # type: ignore[no-untyped-def]
+def test_sigkill_in_the_middle_of_a_sync(make_kiosk: MakeKiosk, admin_dsn: str) -> None:
     door = make_kiosk("door")
     for i in range(40):
         door.enrol(f"Person {i}", seed=i)
@@ -143,7 +143,7 @@ def test_sigkill_in_the_middle_of_a_sync(make_kiosk, admin_dsn: str) -> None:  #
     assert central_counts(admin_dsn)["templates"] == 120
 
 
-def test_the_server_going_away_mid_sync(make_kiosk, admin_dsn: str) -> None:  # type: ignore[no-untyped-def]
+def test_the_server_going_away_mid_sync(make_kiosk: MakeKiosk, admin_dsn: str) -> None:
     door = make_kiosk("door")
     for i in range(30):
         door.enrol(f"Person {i}", seed=i)
@@ -184,7 +184,7 @@ def _both(a: Kiosk, b: Kiosk) -> None:
     assert not errors, errors
 
 
-def test_two_kiosks_renaming_and_reenrolling_the_same_person_at_once(make_kiosk) -> None:  # type: ignore[no-untyped-def]
+def test_two_kiosks_renaming_and_reenrolling_the_same_person_at_once(make_kiosk: MakeKiosk) -> None:
     door, till = make_kiosk("door"), make_kiosk("till")
     door.enrol("Same Person", seed=1)
     door.sync()
@@ -208,7 +208,9 @@ def test_two_kiosks_renaming_and_reenrolling_the_same_person_at_once(make_kiosk)
             people.close()
 
 
-def test_two_kiosks_enrolling_the_same_face_make_two_people_never_a_merge(make_kiosk) -> None:  # type: ignore[no-untyped-def]
+def test_two_kiosks_enrolling_the_same_face_make_two_people_never_a_merge(
+    make_kiosk: MakeKiosk,
+) -> None:
     door, till = make_kiosk("door"), make_kiosk("till")
     door.enrol("Twin", seed=1)
     till.enrol("Twin", seed=1)
@@ -217,7 +219,7 @@ def test_two_kiosks_enrolling_the_same_face_make_two_people_never_a_merge(make_k
     assert door.names() == till.names() == ["Twin", "Twin"]
 
 
-def test_a_forget_racing_a_reenrolment_elsewhere(make_kiosk, admin_dsn: str) -> None:  # type: ignore[no-untyped-def]
+def test_a_forget_racing_a_reenrolment_elsewhere(make_kiosk: MakeKiosk, admin_dsn: str) -> None:
     door, till, cafe = make_kiosk("door"), make_kiosk("till"), make_kiosk("cafe")
     door.enrol("Leaving Person", seed=1)
     door.sync()
@@ -245,10 +247,10 @@ def test_a_forget_racing_a_reenrolment_elsewhere(make_kiosk, admin_dsn: str) -> 
 
 
 def test_wrong_passphrase_or_another_chain_is_refused_with_nothing_written(
-    make_kiosk,
+    make_kiosk: MakeKiosk,
     admin_dsn: str,
     cluster: Cluster,
-    tmp_path: Path,  # type: ignore[no-untyped-def]
+    tmp_path: Path,
 ) -> None:
     before = central_counts(admin_dsn)
     stranger = PathsConfig(data_dir=tmp_path / "stranger")

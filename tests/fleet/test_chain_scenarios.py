@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -15,12 +16,14 @@ from kiosk.fleet.scratch import Cluster
 from kiosk.recommend.linucb import LinUCB
 from kiosk.store.analytics import end_visit, start_visit
 from kiosk.store.learning import ImpressionRecord, LearningLog
-from tests.fleet.conftest import MODEL, Kiosk, central_counts, templates
+from tests.fleet.conftest import MODEL, Kiosk, MakeKiosk, central_counts, templates
 
 NAME = "Ada Lovelace"
 
 
-def test_three_kiosks_enrol_reenrol_rename_and_forget(make_kiosk, admin_dsn: str) -> None:  # type: ignore[no-untyped-def]
+def test_three_kiosks_enrol_reenrol_rename_and_forget(
+    make_kiosk: MakeKiosk, admin_dsn: str
+) -> None:
     door, till, cafe = make_kiosk("door"), make_kiosk("till"), make_kiosk("cafe")
     pid = door.enrol(NAME, seed=1)
     door.sync()
@@ -67,7 +70,7 @@ def test_three_kiosks_enrol_reenrol_rename_and_forget(make_kiosk, admin_dsn: str
     assert door.enrol("Someone Else", seed=5) > pid
 
 
-def test_hq_forgets_everywhere(make_kiosk, admin_dsn: str) -> None:  # type: ignore[no-untyped-def]
+def test_hq_forgets_everywhere(make_kiosk: MakeKiosk, admin_dsn: str) -> None:
     door, till = make_kiosk("door"), make_kiosk("till")
     door.enrol(NAME, seed=1)
     door.sync()
@@ -79,9 +82,9 @@ def test_hq_forgets_everywhere(make_kiosk, admin_dsn: str) -> None:  # type: ign
 
 
 def test_nothing_readable_reaches_the_central_database_files(
-    make_kiosk,
+    make_kiosk: MakeKiosk,
     admin_dsn: str,
-    cluster: Cluster,  # type: ignore[no-untyped-def]
+    cluster: Cluster,
 ) -> None:
     door = make_kiosk("door")
     door.enrol("Zebulon Quartermaine", seed=3)
@@ -95,7 +98,9 @@ def test_nothing_readable_reaches_the_central_database_files(
     assert b"staff-door" not in blob  # consents are sealed too
 
 
-def test_events_are_pushed_exactly_once_and_reported_chain_wide(make_kiosk, admin_dsn: str) -> None:  # type: ignore[no-untyped-def]
+def test_events_are_pushed_exactly_once_and_reported_chain_wide(
+    make_kiosk: MakeKiosk, admin_dsn: str
+) -> None:
     from datetime import UTC, datetime, timedelta
 
     door = make_kiosk("door")
@@ -149,7 +154,7 @@ def _arm(kiosk: Kiosk, arm: str) -> tuple[np.ndarray, int]:
         people.close()
 
 
-def test_learner_statistics_add_up_across_kiosks(make_kiosk) -> None:  # type: ignore[no-untyped-def]
+def test_learner_statistics_add_up_across_kiosks(make_kiosk: MakeKiosk) -> None:
     door, till = make_kiosk("door"), make_kiosk("till")
     a = _learn(door, "snacks", 1)
     b = _learn(till, "snacks", 2)
@@ -167,9 +172,9 @@ def test_learner_statistics_add_up_across_kiosks(make_kiosk) -> None:  # type: i
 
 
 def test_catalog_is_managed_centrally_with_per_store_visibility(
-    make_kiosk,
+    make_kiosk: MakeKiosk,
     admin_dsn: str,
-    tmp_path: Path,  # type: ignore[no-untyped-def]
+    tmp_path: Path,
 ) -> None:
     from kiosk.store.catalog import Catalog
 
@@ -190,7 +195,7 @@ def test_catalog_is_managed_centrally_with_per_store_visibility(
             people.close()
 
 
-def test_a_kiosk_role_may_only_do_what_a_kiosk_needs(make_kiosk, admin_dsn: str) -> None:  # type: ignore[no-untyped-def]
+def test_a_kiosk_role_may_only_do_what_a_kiosk_needs(make_kiosk: MakeKiosk, admin_dsn: str) -> None:
     door, till = make_kiosk("door"), make_kiosk("till")
     door.enrol(NAME, seed=1)
     door.sync()
@@ -214,17 +219,23 @@ def test_a_kiosk_role_may_only_do_what_a_kiosk_needs(make_kiosk, admin_dsn: str)
     assert central_counts(admin_dsn)["people"] == 1
 
 
-def test_kiosk_fleet_cli_status_and_sync(make_kiosk, admin_dsn: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_kiosk_fleet_cli_status_and_sync(
+    make_kiosk: MakeKiosk, admin_dsn: str, tmp_path: Path
+) -> None:
     door = make_kiosk("door")
     door.enrol(NAME, seed=1)
     env = {"KIOSK_PATHS_DATA_DIR": str(door.paths.data_dir), "KIOSK_FLEET_DSN": door.dsn}
-    run = lambda *a: subprocess.run(  # noqa: E731
-        [str(Path(__file__).parents[2] / ".venv/bin/kiosk"), "fleet", *a, "--json"],
-        env=env | {"PATH": "/usr/bin:/bin"},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+
+    def run(*verb: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "kiosk.cli", "fleet", *verb, "--json"],
+            env=env | {"PATH": "/usr/bin:/bin"},
+            capture_output=True,
+            text=True,
+            check=False,
+            cwd=Path(__file__).parents[2],
+        )
+
     synced = run("sync")
     assert synced.returncode == 0, synced.stderr
     assert json.loads(synced.stdout)["people_out"] == 1

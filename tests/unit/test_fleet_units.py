@@ -63,7 +63,7 @@ def test_sealed_values_are_bound_to_their_row() -> None:
 
 
 def test_templates_pack_and_refuse_malformed_vectors() -> None:
-    vector = np.arange(128, dtype=np.float32) / 100
+    vector = (np.arange(128) / 100).astype(np.float32)
     source, quality, back = unpack_template(pack_template("camera", 0.75, vector))
     assert (source, quality) == ("camera", 0.75) and np.array_equal(back, vector)
     bad = pack_template("camera", 1.0, np.full(128, np.nan, dtype=np.float32))

@@ -12,7 +12,7 @@ from kiosk.core import gallery as gallery_module
 from kiosk.core import gallery_index
 from kiosk.core.gallery import Gallery
 from kiosk.core.gallery_index import decode, encode
-from kiosk.store.people import Consent, EnrolRequest, NewTemplate, open_people
+from kiosk.store.people import Consent, EnrolRequest, NewTemplate, PeopleStore, open_people
 
 DIM = 128
 
@@ -92,9 +92,11 @@ def test_store_updates_only_the_people_who_changed(tmp_path: Path) -> None:
     kiosk, other = open_people(paths, None), open_people(paths, None)
     try:
         vectors = people(3, 3)
-        enrol = lambda store, name, v: store.enrol(  # noqa: E731
-            EnrolRequest(Consent("s"), "m", tuple(NewTemplate(x, "camera") for x in v), name=name)
-        )
+
+        def enrol(store: PeopleStore, name: str, v: np.ndarray) -> int:
+            templates = tuple(NewTemplate(x, "camera") for x in v)
+            return store.enrol(EnrolRequest(Consent("s"), "m", templates, name=name))
+
         a = enrol(kiosk, "A", vectors[1])
         snapshot = kiosk.gallery("m")
         assert kiosk.gallery_update(snapshot) is snapshot  # nothing changed: the same object
