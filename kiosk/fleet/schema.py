@@ -186,16 +186,18 @@ LANGUAGE sql SECURITY DEFINER SET search_path = fleet, pg_temp AS $$
     UPDATE fleet.kiosks SET last_sync_at = now(), pending = p_pending, people = p_people
     WHERE role_name = session_user
 $$;
-CREATE FUNCTION fleet.purge_unknown(p_days int) RETURNS bigint LANGUAGE plpgsql
+CREATE FUNCTION fleet.purge_unknown(p_days int) RETURNS void LANGUAGE plpgsql
 SECURITY DEFINER SET search_path = fleet, pg_temp AS $$
 DECLARE cutoff text := to_char((now() - make_interval(days => p_days)) AT TIME ZONE 'UTC',
                                'YYYY-MM-DD"T"HH24:MI:SS');
-        n bigint;
 BEGIN
-    DELETE FROM fleet.visits WHERE person_uid IS NULL AND ended_at < cutoff
-        AND kiosk_id = fleet.my_kiosk();
-    GET DIAGNOSTICS n = ROW_COUNT;
-    RETURN n;
+    WITH gone AS (
+        DELETE FROM fleet.visits WHERE person_uid IS NULL AND ended_at < cutoff
+            AND kiosk_id = fleet.my_kiosk() RETURNING uid
+    ), shown AS (
+        DELETE FROM fleet.impressions WHERE visit_uid IN (SELECT uid FROM gone) RETURNING uid
+    )
+    DELETE FROM fleet.rewards WHERE impression_uid IN (SELECT uid FROM shown);
 END $$;
 """
 

@@ -241,3 +241,30 @@ def test_kiosk_fleet_cli_status_and_sync(
     assert json.loads(synced.stdout)["people_out"] == 1
     status = run("status")
     assert status.returncode == 0 and json.loads(status.stdout)["people"] == 1
+
+
+def test_unknown_visitors_are_purged_centrally_after_the_retention(
+    make_kiosk: MakeKiosk, admin_dsn: str
+) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from kiosk.fleet.sync import ChainSync
+
+    door = make_kiosk("door")
+    people = door.people()
+    old = datetime.now(UTC) - timedelta(days=30)
+    visit = start_visit(people.store, old)
+    end_visit(people.store, visit, None, old + timedelta(minutes=1))
+    LearningLog(people.store).log_impressions(
+        [ImpressionRecord("SKU-1", 0, "rules", 1.0, "{}", visit_id=visit)]
+    )
+    people.close()
+    door.sync()
+    assert central_counts(admin_dsn)["visits"] == 1
+    chain = ChainSync(door.paths, door.dsn, MODEL, retention_days=7)
+    try:
+        chain.run_once()
+    finally:
+        chain.close()
+    counts = central_counts(admin_dsn)
+    assert counts["visits"] == counts["impressions"] == 0
