@@ -28,6 +28,7 @@ import numpy as np
 import psycopg
 
 from kiosk.config import PathsConfig
+from kiosk.core.vocabulary import RewardKind
 from kiosk.fleet import central
 from kiosk.fleet.admin import init_chain, join_chain
 from kiosk.fleet.keys import ChainSealer, pack_template, unwrap_key
@@ -106,7 +107,7 @@ class _Shop:
                 ]
                 ids = log.log_impressions(shown)
                 if self.rng.random() < 0.2:
-                    log.add_reward(ids[0], "tap", 1.0)
+                    log.add_reward(ids[0], RewardKind.TAP, 1.0)
                 end_visit(people.store, visit, None, now)
                 if self.rng.random() < 0.1:
                     consent = Consent("bench")

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import psycopg
 import pytest
 
+from kiosk.core.vocabulary import RewardKind
 from kiosk.fleet.hq import chain_report, chain_status, forget_everywhere, publish_catalog
 from kiosk.fleet.scratch import Cluster
 from kiosk.recommend.linucb import LinUCB
@@ -112,7 +111,7 @@ def test_events_are_pushed_exactly_once_and_reported_chain_wide(
     log = LearningLog(people.store)
     record = ImpressionRecord("SKU-1", 0, "bandit", 0.5, "{}", person_id=pid, visit_id=visit)
     (impression,) = log.log_impressions([record])
-    log.add_reward(impression, "tap", 1.0)
+    log.add_reward(impression, RewardKind.TAP, 1.0)
     people.close()
     door.sync()
     people = door.people()
@@ -220,27 +219,23 @@ def test_a_kiosk_role_may_only_do_what_a_kiosk_needs(make_kiosk: MakeKiosk, admi
 
 
 def test_kiosk_fleet_cli_status_and_sync(
-    make_kiosk: MakeKiosk, admin_dsn: str, tmp_path: Path
+    make_kiosk: MakeKiosk,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
+    from kiosk.cli import main
+
     door = make_kiosk("door")
     door.enrol(NAME, seed=1)
-    env = {"KIOSK_PATHS_DATA_DIR": str(door.paths.data_dir), "KIOSK_FLEET_DSN": door.dsn}
-
-    def run(*verb: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "kiosk.cli", "fleet", *verb, "--json"],
-            env=env | {"PATH": "/usr/bin:/bin"},
-            capture_output=True,
-            text=True,
-            check=False,
-            cwd=Path(__file__).parents[2],
-        )
-
-    synced = run("sync")
-    assert synced.returncode == 0, synced.stderr
-    assert json.loads(synced.stdout)["people_out"] == 1
-    status = run("status")
-    assert status.returncode == 0 and json.loads(status.stdout)["people"] == 1
+    monkeypatch.setenv("KIOSK_PATHS_DATA_DIR", str(door.paths.data_dir))
+    monkeypatch.setenv("KIOSK_FLEET_DSN", door.dsn)
+    monkeypatch.delenv("KIOSK_CONFIG", raising=False)
+    assert main(["fleet", "sync", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["people_out"] == 1
+    assert main(["fleet", "status", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["people"] == 1
+    monkeypatch.setenv("KIOSK_FLEET_DSN", "host=/nonexistent port=1 dbname=x")
+    assert main(["fleet", "sync"]) == 8  # the chain cannot be reached: exit code 8
 
 
 def test_unknown_visitors_are_purged_centrally_after_the_retention(

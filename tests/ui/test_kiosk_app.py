@@ -186,14 +186,14 @@ def test_a_forget_from_another_process_reaches_the_running_kiosk(
     """Issue 13.9: `kiosk people forget` while the kiosk runs; it must stop recognising them."""
     from kiosk.store.people import open_people
 
-    assert "biden" in kiosk.controller.pipeline._gallery.names.values()
+    assert "Biden" in kiosk.controller.pipeline._gallery.names.values()
     other = open_people(demo_config(config).paths, retention_days=None)  # the CLI's connection
     try:
-        other.forget(other.find_by_name("biden")[0], "cli")
+        other.forget(other.find_by_name("Biden")[0], "cli")
     finally:
         other.close()
     qtbot.waitUntil(
-        lambda: "biden" not in kiosk.controller.pipeline._gallery.names.values(), timeout=2_000
+        lambda: "Biden" not in kiosk.controller.pipeline._gallery.names.values(), timeout=2_000
     )
 
 
