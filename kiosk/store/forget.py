@@ -118,6 +118,8 @@ def tombstoned(store: Store) -> frozenset[str]:
 
 def add_tombstones(store: Store, uids: frozenset[str], pushed: bool) -> None:
     """Record tombstones that came from elsewhere (side file, chain); present people stay."""
+    if not uids:
+        return  # no write transaction: opening a locked or read-only database stays possible
     now = utc_now()
     with store.atomic() as db:
         for uid in sorted(uids):

@@ -17,6 +17,8 @@ from kiosk.core.types import FloatArray
 from kiosk.store.crypto import Sealed, Vault
 from kiosk.store.db import Store
 
+FULL_REBUILD = 5_000  # changed people past which a full (streaming) build is cheaper
+
 
 def gallery_version(store: Store) -> int:
     """The gallery change counter (grows with every template or display-name change)."""
@@ -79,6 +81,8 @@ def update_gallery(store: Store, vault: Vault, old: Gallery, dim: int) -> Galler
             "SELECT person_id FROM gallery_changes WHERE seq > ?", [old.version]
         ).fetchall()
     ]
+    if len(changed_ids) > FULL_REBUILD:  # e.g. a new kiosk's first pull: stream, never hold
+        return build_gallery(store, vault, old.model_key, dim)  # every float32 row at once
     changed: dict[int, FloatArray] = {}
     removed: list[int] = []
     for person_id in changed_ids:
