@@ -37,6 +37,7 @@ from kiosk.store.bundle_passphrase import passphrase_problem
 from kiosk.store.bundle_read import Expectation, read_bundle
 from kiosk.store.bundle_rules import bundle_rules
 from kiosk.store.bundle_signing import load_signing_key
+from kiosk.store.forget import add_tombstones, apply_tombstones, tombstoned
 from kiosk.store.people import MEAN, Consent, EnrolRequest, NewTemplate, PeopleStore
 
 log = logging.getLogger(__name__)
@@ -145,7 +146,8 @@ def plan_export(
     )
     key = load_signing_key(settings.data_dir)
     counter, ledger = bundle_ledger.take_counter(settings.data_dir)
-    forgotten = bundle_ledger.tombstones(ledger, (s.uid for s in summaries))
+    present = (s.uid for s in summaries)
+    forgotten = bundle_ledger.tombstones(ledger, present) | tombstoned(people.store)
     sealing = Sealing(key, counter, settings.created_by, settings.valid_days)
     return ExportPlan(chosen, tuple(sorted(forgotten)), embedding, sealing, settings.rules, extras)
 
@@ -252,7 +254,8 @@ def merge_bundle(
     sha = bundle.embedding.onnx_sha256
     people.require_model(sha)
     ledger = bundle_ledger.load_ledger(settings.data_dir)
-    gone_here = bundle_ledger.tombstones(ledger, (s.uid for s in people.list_people()))
+    present = (s.uid for s in people.list_people())
+    gone_here = bundle_ledger.tombstones(ledger, present) | tombstoned(people.store)
     added = updated = stored = refused = 0
     with people.store.atomic():
         for incoming in bundle.people:
@@ -265,12 +268,10 @@ def merge_bundle(
             updated += int(count > 0 and not new)
         detail = f"{added} added, {updated} updated, {stored} templates, #{bundle.counter}"
         people.audit(staff, "import-bundle", detail)
-    forgotten = 0
-    for uid in bundle.forgotten:
-        person_id = people.find_by_uid(uid)
-        if person_id is not None:
-            people.forget(person_id, staff)
-            forgotten += 1
+    # The bundle's tombstones become this kiosk's (and, in a chain, everyone's at the next sync):
+    # whoever they name is forgotten here and can never be enrolled or imported again.
+    add_tombstones(people.store, frozenset(bundle.forgotten), pushed=False)
+    forgotten = len(apply_tombstones(people.store, staff))
     bundle_ledger.record_import(settings.data_dir, bundle.signer, bundle.counter, bundle.forgotten)
     skipped = (
         bundle.templates

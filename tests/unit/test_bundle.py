@@ -236,6 +236,29 @@ def test_forget_reaches_other_kiosks_and_nobody_forgotten_comes_back(
     assert back.people_refused == 1 and target.find_by_uid(bea.uid) is None
 
 
+def test_a_person_forgotten_here_is_skipped_not_a_failed_import(
+    source: PeopleStore, target: PeopleStore, tmp_path: Path
+) -> None:
+    """Someone forgotten at this kiosk (a tombstone, never exported from here) arrives in
+    another kiosk's bundle with others: they stay forgotten, the others are imported, and the
+    bundle's own tombstones become this kiosk's."""
+    first = export(source, tmp_path / "1.ifacebundle")
+    import_gallery(target, first, PASS, SHA, staff="b")
+    bea = next(p for p in target.list_people() if p.name == "Bea")
+    target.forget(bea.id, "b")
+    others = {p.uid for p in target.list_people()}
+    source.enrol(EnrolRequest(Consent("anna"), SHA, templates(2, 7), name="Cy"))
+    again = import_gallery(target, export(source, tmp_path / "2.ifacebundle"), PASS, SHA, staff="b")
+    assert again.people_refused == 1 and target.find_by_uid(bea.uid) is None
+    assert {p.uid for p in target.list_people()} == others | {
+        p.uid for p in source.list_people() if p.name == "Cy"
+    }
+    cy = next(p for p in source.list_people() if p.name == "Cy")
+    source.forget(cy.id, "anna")
+    gone = import_gallery(target, export(source, tmp_path / "3.ifacebundle"), PASS, SHA, staff="b")
+    assert gone.people_forgotten == 1 and target.is_forgotten(cy.uid)
+
+
 @pytest.mark.parametrize(
     "weak", ["aaaaaaaaaa", " " * 10, "short", "0123456789", "abcabcabcabc", "Passw0rd!!"]
 )
