@@ -1,4 +1,4 @@
-"""`kiosk recommend evaluate` and `kiosk recommend simulate`: judge policies before going live."""
+"""`kiosk recommend evaluate|simulate|benchmark`: judge policies before going live."""
 
 from __future__ import annotations
 
@@ -6,9 +6,13 @@ import json
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
+from kiosk.commands.progress import SILENT, Progress
 from kiosk.config import KioskConfig
 from kiosk.errors import InputError
+from kiosk.recommend import obd
+from kiosk.recommend.benchmark import BenchmarkSettings, CampaignResult, run_campaign
 from kiosk.recommend.context import FEATURES, Context
 from kiosk.recommend.linucb import LinUCB
 from kiosk.recommend.offline import LoggedSlate, OfflineEstimate, evaluate, logged_value
@@ -126,3 +130,46 @@ def simulate_policies(
             warmup=min(warmup, max(steps - 1, 0)),
         )
     )
+
+
+@dataclass(frozen=True, slots=True)
+class BenchmarkReport:
+    """`kiosk recommend benchmark`: the Open Bandit Dataset sample, campaign by campaign.
+
+    Attributes:
+        source: the data set and its licence (attribution).
+        sdist: the checked obp sdist the logs were read from.
+        sha256: its sha256.
+        settings: bootstrap resamples, Monte-Carlo draws, replay seeds.
+        campaigns: the results of each campaign.
+    """
+
+    source: str
+    sdist: Path
+    sha256: str
+    settings: BenchmarkSettings
+    campaigns: tuple[CampaignResult, ...]
+
+
+def default_obd_dir(config: KioskConfig) -> Path:
+    """Where the obp sdist is cached when `--obd` is not given."""
+    return config.paths.data_dir / "cache" / "obd"
+
+
+def run_benchmark(
+    config: KioskConfig,
+    obd_dir: Path | None,
+    settings: BenchmarkSettings,
+    progress: Progress = SILENT,
+) -> BenchmarkReport:
+    """Fetch (or reuse) the obp sdist in `obd_dir` and benchmark on its Open Bandit logs.
+
+    Raises:
+        ObdUnavailableError: the sdist is not there and pip cannot download it.
+        InputError: the sdist has another sha256 or its files are not the expected ones.
+    """
+    folder = obd_dir if obd_dir is not None else default_obd_dir(config)
+    progress.start(f"obp=={obd.VERSION} sdist in {folder}", None)
+    sdist = obd.ensure_sdist(folder)
+    campaigns = tuple(run_campaign(sdist, c, settings, progress) for c in settings.campaigns)
+    return BenchmarkReport(obd.ATTRIBUTION, sdist, obd.SDIST_SHA256, settings, campaigns)

@@ -33,3 +33,33 @@ class PolicyName(StrEnum):
     POPULARITY = "popularity"
     RULES = "rules"
     BANDIT = "bandit"
+
+
+class ObdPolicy(StrEnum):
+    """The two logging policies of the Open Bandit Dataset (`kiosk recommend benchmark`)."""
+
+    RANDOM = "random"
+    BTS = "bts"
+
+
+class ObdCampaign(StrEnum):
+    """The Open Bandit Dataset's campaigns: the whole shop, men's or women's fashion."""
+
+    ALL = "all"
+    MEN = "men"
+    WOMEN = "women"
+
+
+class Estimator(StrEnum):
+    """Off-policy estimators: inverse propensity, self-normalised, doubly robust."""
+
+    IPS = "ips"
+    SNIPS = "snips"
+    DR = "dr"
+
+
+class ReplayLearner(StrEnum):
+    """Learners replayed on the Open Bandit Dataset's random log."""
+
+    LINUCB = "linucb"
+    EPSILON_GREEDY = "epsilon-greedy"

@@ -89,12 +89,21 @@ class LinUCB:
             scores.append(float(self.theta(name) @ x) + self.alpha * math.sqrt(max(width, 0.0)))
         return tuple(scores)
 
-    def update(self, name: str, x: Vector, reward: float) -> None:
-        """Add one observation (x, reward) to arm `name`."""
+    def update(self, name: str, x: Vector, reward: float, weight: float = 1.0) -> None:
+        """Add one observation (x, reward) to arm `name`.
+
+        `weight` is the examination of the slot the item was shown in (position.py): the
+        reward is regressed on ``z = weight * x`` (``A += z z^T``, ``b += reward * z``), so
+        theta predicts the reward in a fully examined slot. 1 is the plain LinUCB update; the
+        statistics stay sums either way.
+        """
         x = self._check(x)
         if not np.isfinite(reward):
             raise ValueError(f"reward must be finite, got {reward}")
+        if not (math.isfinite(weight) and weight > 0):
+            raise ValueError(f"weight must be finite and > 0, got {weight}")
         arm = self._arm(name)
+        x = weight * x
         arm.a += np.outer(x, x)
         arm.b += reward * x
         arm.n += 1
