@@ -96,7 +96,9 @@ def _estimates_axes(axes: Axes, result: CampaignResult) -> None:
     axes.set_xticks(ticks[: len(labels)], labels, fontsize=7)
     axes.set_ylabel("click rate")
     axes.legend(fontsize=7, loc="upper right")
-    axes.set_title(f"{result.campaign}: estimates (95 % bootstrap)\nvs own-log truth (dashed, 95 % band)")
+    axes.set_title(
+        f"{result.campaign}: estimates (95 % bootstrap)\nvs own-log truth (dashed, 95 % band)"
+    )
     axes.grid(True, axis="y", alpha=0.3)
 
 

@@ -195,13 +195,26 @@ def _print_campaign(result: CampaignResult, console: Console) -> None:
         f"{random_log.impressions} impressions, BTS log {bts_log.clicks} in "
         f"{bts_log.impressions}: so few clicks that every interval below is wide."
     )
-    table = Table("estimate of", "from log", "estimator", "estimate", "95 % interval", "truth",
-                  "covers", title=f"{result.campaign}: off-policy estimates vs each policy's own log")
+    table = Table(
+        "estimate of",
+        "from log",
+        "estimator",
+        "estimate",
+        "95 % interval",
+        "truth",
+        "covers",
+        title=f"{result.campaign}: off-policy estimates vs each policy's own log",
+    )
     for row in result.ope:
         e = row.estimate
         table.add_row(
-            f"{row.target} CTR", str(row.logged_by), str(row.estimator), f"{e.value:.4f}",
-            f"[{e.low:.4f}, {e.high:.4f}]", f"{row.truth:.4f}", "yes" if row.covers else "NO",
+            f"{row.target} CTR",
+            str(row.logged_by),
+            str(row.estimator),
+            f"{e.value:.4f}",
+            f"[{e.low:.4f}, {e.high:.4f}]",
+            f"{row.truth:.4f}",
+            "yes" if row.covers else "NO",
         )
     console.print(table)
     slots = Table("log", "truth (95 %)", "clicks by slot 1/2/3", "examination 1/2/3")
@@ -219,13 +232,23 @@ def _print_campaign(result: CampaignResult, console: Console) -> None:
         f"{a.propensity_correlation:.2f}, median ratio {a.median_ratio:.2f}, (item, slot) "
         f"frequency correlation {a.frequency_correlation:.2f}"
     )
-    replay = Table("learner", "seeds", "CTR mean", "min..max", "counted impr.", "clicks",
-                   title=f"{result.campaign}: replay on the random log (random "
-                   f"{random_log.truth.value:.4f}, BTS {bts_log.truth.value:.4f})")
+    replay = Table(
+        "learner",
+        "seeds",
+        "CTR mean",
+        "min..max",
+        "counted impr.",
+        "clicks",
+        title=f"{result.campaign}: replay on the random log (random "
+        f"{random_log.truth.value:.4f}, BTS {bts_log.truth.value:.4f})",
+    )
     for r in result.replay_summary:
         replay.add_row(
-            str(r.learner), str(r.seeds), f"{r.mean_rate:.4f}",
-            f"{r.min_rate:.4f}..{r.max_rate:.4f}", f"{r.mean_matched:.0f}", str(r.total_clicks),
+            str(r.learner),
+            str(r.seeds),
+            f"{r.mean_rate:.4f}",
+            f"{r.min_rate:.4f}..{r.max_rate:.4f}",
+            f"{r.mean_matched:.0f}",
+            str(r.total_clicks),
         )
     console.print(replay)
-

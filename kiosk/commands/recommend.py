@@ -13,7 +13,7 @@ from kiosk.config import KioskConfig
 from kiosk.errors import InputError
 from kiosk.recommend import obd
 from kiosk.recommend.benchmark import BenchmarkSettings, CampaignResult, run_campaign
-from kiosk.recommend.context import FEATURES, Context
+from kiosk.recommend.context import FEATURES, Context, logged_slot_propensity
 from kiosk.recommend.linucb import LinUCB
 from kiosk.recommend.offline import LoggedSlate, OfflineEstimate, evaluate, logged_value
 from kiosk.recommend.policies import POLICY_NAMES, Candidates, Item, Shown, make_policy
@@ -100,7 +100,16 @@ def logged_slates(
         contexts.setdefault(slate, context)
     out = []
     for slate, members in groups.items():
-        shown = tuple(Shown(m.sku, category[m.sku], m.position, m.propensity) for m in members)
+        shown = tuple(
+            Shown(
+                m.sku,
+                category[m.sku],
+                m.position,
+                m.propensity,
+                logged_slot_propensity(m.context_json, m.sku),
+            )
+            for m in members
+        )
         rewards = tuple(min(1.0, m.explicit_reward) + m.valence_reward for m in members)
         out.append(LoggedSlate(contexts[slate], candidates, shown, rewards))
     return tuple(out)

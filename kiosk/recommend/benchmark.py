@@ -155,9 +155,7 @@ def _ope_rows(
     other = ObdPolicy.BTS if log.policy == ObdPolicy.RANDOM else ObdPolicy.RANDOM
     feedback = ope.Feedback(log.item, log.slot, log.click, log.propensity, log.n_items, SLOTS)
     progress.start(f"{log.campaign}: {other} from the {log.policy} log", settings.resamples)
-    intervals = ope.bootstrap(
-        feedback, target, settings.resamples, seed=1, tick=lambda: progress.advance()
-    )
+    intervals = ope.bootstrap(feedback, target, settings.resamples, seed=1, tick=progress.advance)
     return tuple(
         OpeRow(other, log.policy, e, interval, truth, interval.covers(truth))
         for e, interval in intervals.items()

@@ -88,11 +88,15 @@ class Context:
         arm = self.arms.get(category, (0.0,) * len(ARM_FEATURES))
         return np.array((*self.base, *arm), dtype=np.float64)
 
-    def to_json(self, slate_id: str = "") -> str:
-        """The context as JSON (what the impressions table keeps), tagged with its slate."""
+    def to_json(
+        self, slate_id: str = "", slot_propensity: Mapping[str, float] | None = None
+    ) -> str:
+        """The context as JSON (what the impressions table keeps), tagged with its slate and
+        the slot propensity of each product shown in it (see `logged_slot_propensity`)."""
         return json.dumps(
             {
                 "slate": slate_id,
+                "slot_propensity": dict(slot_propensity or {}),
                 "features": dict(zip(BASE_FEATURES, self.base, strict=True)),
                 "arms": {c: dict(zip(ARM_FEATURES, v, strict=True)) for c, v in self.arms.items()},
                 "shown": sorted(self.shown_skus),
@@ -116,6 +120,16 @@ class Context:
             return cls(base, arms, frozenset(data.get("shown", ())))
         except (KeyError, TypeError, ValueError, json.JSONDecodeError) as exc:
             raise ValueError(f"not a logged context: {exc}") from exc
+
+
+def logged_slot_propensity(text: str, sku: str) -> float | None:
+    """The slot propensity of `sku` logged in a context's JSON (None if not logged)."""
+    try:
+        value = json.loads(text)["slot_propensity"][sku]
+        probability = float(value)
+    except (KeyError, TypeError, ValueError, json.JSONDecodeError):
+        return None
+    return probability if 0.0 < probability <= 1.0 else None
 
 
 @dataclass(frozen=True, slots=True)

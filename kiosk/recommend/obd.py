@@ -143,7 +143,7 @@ def load_log(sdist: Path, policy: ObdPolicy, campaign: ObdCampaign) -> ObdLog:
     except (KeyError, ValueError, TypeError) as exc:
         raise InputError(f"{member}: expected Open Bandit Dataset rows, got {exc!r}") from exc
     n_items = len(names)
-    _check(member, item, slot, click, propensity, n_items)
+    _check(member, item=item, slot=slot, click=click, propensity=propensity, n_items=n_items)
     return ObdLog(policy, campaign, n_items, item, slot, click, propensity, user, affinity)
 
 
@@ -200,6 +200,7 @@ def _codes(values: list[str]) -> npt.NDArray[np.int64]:
 
 def _check(
     member: str,
+    *,
     item: npt.NDArray[np.int64],
     slot: npt.NDArray[np.int64],
     click: npt.NDArray[np.float64],

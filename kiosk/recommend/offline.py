@@ -10,6 +10,13 @@ had ``mu > 0`` (our exploration guarantees it):
 - doubly robust: ``V = mean_t [ sum_{i eligible} pi(i|x_t) q(x_t, i)
   + sum_{i shown} pi(i|x_t) / mu(i|x_t) * (r_ti - q(x_t, i)) ]``, with q a ridge regression
   of reward on the context vector per category, fitted on the logs.
+
+Both assume a product earns the same in any slot. When slots differ (position.py) and the log
+has slot propensities ``mu(i, s|x)``, slot-wise IPS drops that assumption:
+
+- slot IPS: ``V = mean_t sum_{i shown at t in slot s} pi(i, s|x_t) / mu(i, s|x_t) * r_ti``
+
+unbiased when a product's reward depends on the context, the product and its slot only.
 """
 
 from __future__ import annotations
@@ -53,6 +60,8 @@ class OfflineEstimate:
     ips_stderr: float
     dr: float
     dr_stderr: float
+    slot_ips: float | None = None
+    slot_ips_stderr: float | None = None
 
 
 class RewardModel:
@@ -107,6 +116,7 @@ def evaluate(
     model = model if model is not None else RewardModel().fit(logs)
     ips_values: list[float] = []
     dr_values: list[float] = []
+    slot_values = _slot_ips(policy, logs, k)
     for log in logs:
         target = policy.inclusion(log.context, log.candidates, k)
         category = {i.sku: i.category for i in log.candidates.items}
@@ -123,7 +133,28 @@ def evaluate(
         dr_values.append(direct + correction)
     ips_mean, ips_se = _mean_se(ips_values)
     dr_mean, dr_se = _mean_se(dr_values)
-    return OfflineEstimate(policy.name, len(logs), ips_mean, ips_se, dr_mean, dr_se)
+    slot_mean, slot_se = _mean_se(slot_values) if slot_values else (None, None)
+    return OfflineEstimate(
+        policy.name, len(logs), ips_mean, ips_se, dr_mean, dr_se, slot_mean, slot_se
+    )
+
+
+def _slot_ips(policy: Policy, logs: Sequence[LoggedSlate], k: int) -> list[float]:
+    """Slot-wise IPS value of each slate; empty unless every shown product has a slot
+    propensity in (0, 1]."""
+    shown = [s for log in logs for s in log.shown]
+    if not all(s.slot_propensity is not None and 0.0 < s.slot_propensity <= 1.0 for s in shown):
+        return []
+    values = []
+    for log in logs:
+        target = policy.placement(log.context, log.candidates, k)
+        value = 0.0
+        for item, reward in zip(log.shown, log.rewards, strict=True):
+            slots = target.get(item.sku, ())
+            pi = slots[item.position] if 0 <= item.position < len(slots) else 0.0
+            value += pi / float(item.slot_propensity or 1.0) * reward
+        values.append(value)
+    return values
 
 
 def true_value(policy: Policy, logs: Sequence[LoggedSlate], k: int) -> float:

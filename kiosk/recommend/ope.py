@@ -107,7 +107,9 @@ def estimate(feedback: Feedback, target: Array, weight: Array | None = None) -> 
     ips = float((c * w * r).sum()) / n
     mass = float((c * w).sum())
     snips = float((c * w * r).sum()) / mass if mass > 0 else 0.0
-    q = pbm_table(feedback.item, feedback.slot, r, c, feedback.n_items, feedback.slots)
+    q = pbm_table(
+        feedback.item, feedback.slot, r, c, n_items=feedback.n_items, slots=feedback.slots
+    )
     direct = (target * q).sum(axis=0)[feedback.slot]
     dr = float((c * (direct + w * (r - q[feedback.item, feedback.slot]))).sum()) / n
     return Estimates(ips, snips, dr)

@@ -11,6 +11,12 @@ replacement from the N eligible ones. So product i is shown with probability
 `RandomPolicy` is the case epsilon = 1. Eligible products are the catalog minus those already
 shown in this visit (all of them again once fewer than k are left).
 
+Slots matter (a shopper looks at the first card more than at the third; position.py), so each
+product shown also carries its slot propensity, the probability of that product in that slot:
+an explored slate is a uniformly random ordered draw, so
+
+    p(i, slot s) = (1 - epsilon) * [G_s = i] + epsilon / N
+
 The bandit's arms are categories, not products: a kiosk catalog changes (imports, products
 switched off) while its categories stay, so learned state survives catalog edits; and 8 arms
 learn from sparse taps about 5 times faster than 40. Products are ranked by their category's
@@ -57,12 +63,20 @@ class Candidates:
 
 @dataclass(frozen=True, slots=True)
 class Shown:
-    """One product of a slate with the probability the policy had of showing it."""
+    """One product of a slate with the probability the policy had of showing it.
+
+    Attributes:
+        position: its slot, 0 first.
+        propensity: probability that the product is in the slate (any slot).
+        slot_propensity: probability that it is in this slot (None in logs from before
+            slot propensities were logged).
+    """
 
     sku: str
     category: str
     position: int
     propensity: float
+    slot_propensity: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,12 +105,29 @@ class Policy(ABC):
     ) -> tuple[Item, ...]:
         """The deterministic slate (best first) for this context and current state."""
 
-    def update(self, context: Context, item: Item, reward: float) -> None:  # noqa: B027
-        """Learn from one shown item's reward (no-op for policies that do not learn)."""
+    def update(  # noqa: B027
+        self, context: Context, item: Item, reward: float, slot: int = 0
+    ) -> None:
+        """Learn from the reward of an item shown in `slot` (no-op for policies that do not
+        learn)."""
 
     def inclusion(self, context: Context, candidates: Candidates, k: int) -> dict[str, float]:
         """Probability that each eligible product is in the slate; they sum to min(k, N)."""
         return self._plan(context, candidates, k)[2]
+
+    def placement(
+        self, context: Context, candidates: Candidates, k: int
+    ) -> dict[str, tuple[float, ...]]:
+        """Probability of each eligible product in each slot; every slot's column sums to 1."""
+        eligible, greedy, _ = self._plan(context, candidates, k)
+        size = min(k, len(eligible))
+        if not size:
+            return {}
+        uniform = self.epsilon / len(eligible)
+        slots = {i.sku: [uniform] * size for i in eligible}
+        for slot, item in enumerate(greedy):
+            slots[item.sku][slot] += 1.0 - self.epsilon
+        return {sku: tuple(p) for sku, p in slots.items()}
 
     def _plan(
         self, context: Context, candidates: Candidates, k: int
@@ -118,12 +149,23 @@ class Policy(ABC):
         self, context: Context, candidates: Candidates, k: int, rng: np.random.Generator
     ) -> Slate:
         """Draw a slate of up to `k` products, each with its propensity."""
-        eligible, chosen, probs = self._plan(context, candidates, k)
+        eligible, greedy, probs = self._plan(context, candidates, k)
+        chosen = greedy
         explored = bool(rng.random() < self.epsilon)
         if explored:
             picks = rng.choice(len(eligible), size=min(k, len(eligible)), replace=False)
             chosen = tuple(eligible[int(j)] for j in picks)
-        items = tuple(Shown(i.sku, i.category, pos, probs[i.sku]) for pos, i in enumerate(chosen))
+        uniform = self.epsilon / len(eligible) if eligible else 0.0
+        items = tuple(
+            Shown(
+                i.sku,
+                i.category,
+                pos,
+                probs[i.sku],
+                uniform + (1.0 - self.epsilon) * float(pos < len(greedy) and greedy[pos] == i),
+            )
+            for pos, i in enumerate(chosen)
+        )
         return Slate(self.name, items, explored)
 
 
@@ -212,15 +254,26 @@ class LinUCBPolicy(Policy):
     """Disjoint LinUCB over categories (Li et al. 2010), one product per chosen category.
 
     Arm a's score is ``theta_a . x + alpha * sqrt(x^T A_a^-1 x)`` with x the context vector of
-    arm a; products are ranked by their category's score.
+    arm a; products are ranked by their category's score, the best in slot 0. A reward earned
+    in slot s updates with weight ``examination[s]`` (position-based model, position.py), so
+    the arms learn what a product earns in the first slot.
     """
 
     name = "bandit"
 
-    def __init__(self, model: LinUCB, epsilon: float = DEFAULT_EPSILON) -> None:
-        """Wrap the learner `model` (its state is what gets saved)."""
+    def __init__(
+        self,
+        model: LinUCB,
+        epsilon: float = DEFAULT_EPSILON,
+        examination: Sequence[float] = (),
+    ) -> None:
+        """Wrap the learner `model` (its state is what gets saved); `examination` per slot
+        (slot 0 first; slots beyond it count as 1)."""
         super().__init__(epsilon)
         self.model = model
+        self.examination = tuple(float(x) for x in examination)
+        if not all(x > 0 for x in self.examination):
+            raise ValueError(f"examination must be > 0 per slot, got {self.examination}")
 
     def greedy(
         self, context: Context, eligible: Sequence[Item], popularity: Mapping[str, float], k: int
@@ -230,16 +283,23 @@ class LinUCBPolicy(Policy):
         scores = self.model.ucb_many(categories, [context.vector(c) for c in categories])
         return rank_by_category(dict(zip(categories, scores, strict=True)), eligible, popularity, k)
 
-    def update(self, context: Context, item: Item, reward: float) -> None:
-        """One LinUCB update of the item's category arm."""
-        self.model.update(item.category, context.vector(item.category), reward)
+    def update(self, context: Context, item: Item, reward: float, slot: int = 0) -> None:
+        """One LinUCB update of the item's category arm, weighted by its slot's examination."""
+        weight = self.examination[slot] if 0 <= slot < len(self.examination) else 1.0
+        self.model.update(item.category, context.vector(item.category), reward, weight)
 
 
 POLICY_NAMES = tuple(str(p) for p in PolicyName)
 
 
-def make_policy(name: str, model: LinUCB | None = None, epsilon: float = DEFAULT_EPSILON) -> Policy:
-    """A policy by its config name; "bandit" uses `model` (a fresh one if None).
+def make_policy(
+    name: str,
+    model: LinUCB | None = None,
+    epsilon: float = DEFAULT_EPSILON,
+    examination: Sequence[float] = (),
+) -> Policy:
+    """A policy by its config name; "bandit" uses `model` (a fresh one if None) and the slots'
+    `examination` (none: every slot alike).
 
     Raises:
         ValueError: unknown name.
@@ -251,5 +311,5 @@ def make_policy(name: str, model: LinUCB | None = None, epsilon: float = DEFAULT
     if name == "rules":
         return RulesPolicy(epsilon)
     if name == "bandit":
-        return LinUCBPolicy(model if model is not None else LinUCB(), epsilon)
+        return LinUCBPolicy(model if model is not None else LinUCB(), epsilon, examination)
     raise ValueError(f"unknown policy {name!r}; expected one of {POLICY_NAMES}")

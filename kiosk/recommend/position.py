@@ -60,16 +60,16 @@ def slot_rates(slot: Sequence[int], click: Sequence[float], slots: int) -> tuple
     click_arr = np.asarray(click, dtype=np.float64)
     for k in range(slots):
         mask = slot_arr == k
-        n, c = int(mask.sum()), int(round(float(click_arr[mask].sum())))
+        n, c = int(mask.sum()), round(float(click_arr[mask].sum()))
         low, high = wilson(c, n)
         out.append(SlotRate(k, n, c, c / n if n else 0.0, low, high))
     return tuple(out)
 
 
 def examination(
-    slot: Sequence[int],
-    reward: Sequence[float],
-    slot_propensity: Sequence[float],
+    slot: Sequence[int] | npt.NDArray[np.int64],
+    reward: Sequence[float] | npt.NDArray[np.float64],
+    slot_propensity: Sequence[float] | npt.NDArray[np.float64],
     slots: int,
     prior_clicks: float = PRIOR_CLICKS,
 ) -> tuple[float, ...]:
@@ -104,6 +104,7 @@ def pbm_table(
     slot: npt.NDArray[np.int64],
     click: npt.NDArray[np.float64],
     weight: npt.NDArray[np.float64],
+    *,
     n_items: int,
     slots: int,
 ) -> npt.NDArray[np.float64]:

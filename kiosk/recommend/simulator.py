@@ -264,7 +264,7 @@ class _Runner:
         tapped = bool(draws[j, 0] < p_tap[j])
         happy = bool(draws[j, 1] < (0.8 if tapped else 0.1))
         reward = float(tapped) + (self.config.valence_credit if happy else 0.0)
-        self.policy.update(context, Item(shown.sku, shown.category), reward)
+        self.policy.update(context, Item(shown.sku, shown.category), reward, shown.position)
         if state is not None:
             state.update(shown.category, shown.sku, reward)
         if tapped:

@@ -27,9 +27,11 @@ from kiosk.recommend.context import (
     PersonalState,
     Shopper,
     build_context,
+    logged_slot_propensity,
 )
 from kiosk.recommend.linucb import LinUCB
 from kiosk.recommend.policies import Candidates, Item, Slate, make_policy
+from kiosk.recommend.position import examination
 from kiosk.recommend.reasons import ReasonInputs, reason_for
 from kiosk.store.catalog import Catalog
 from kiosk.store.db import Store
@@ -113,7 +115,9 @@ class SuggestionService:
         self._log = LearningLog(store)
         self._model_rev = self._log.state_rev(GLOBAL_SCOPE)
         self._model = self._load_model()
-        self._policy = make_policy(config.policy, self._model)
+        self._policy = make_policy(
+            config.policy, self._model, examination=logged_examination(self._log, config.k)
+        )
         self._rng = np.random.default_rng(seed)
         self._popularity = self._log.popularity(days=7.0)
         self._today = self._log.popularity(days=1.0)
@@ -243,7 +247,8 @@ class SuggestionService:
 
     def _log_slate(self, slate: Slate, context: Context, view: ShopperState) -> tuple[int, ...]:
         """Log the slate's impressions (one context JSON tagged with a fresh slate id)."""
-        context_json = context.to_json(uuid.uuid4().hex)
+        placed = {s.sku: s.slot_propensity for s in slate.items if s.slot_propensity is not None}
+        context_json = context.to_json(uuid.uuid4().hex, placed)
         return self._log.log_impressions(
             [
                 ImpressionRecord(
@@ -294,9 +299,9 @@ class SuggestionService:
         with self._store.atomic():  # a chain sync may merge other kiosks' statistics meanwhile
             if self._log.state_rev(GLOBAL_SCOPE) != self._model_rev:
                 self._model.arms = self._load_model().arms
-            for item in screen.suggestions:
+            for slot, item in enumerate(screen.suggestions):
                 reward = min(1.0, screen.explicit.get(item.impression_id, 0.0)) + credit
-                self._policy.update(screen.context, Item(item.sku, item.category), reward)
+                self._policy.update(screen.context, Item(item.sku, item.category), reward, slot)
                 if personal is not None:
                     personal.update(item.category, item.sku, reward)
             if self._policy.name == PolicyName.BANDIT:
@@ -305,3 +310,18 @@ class SuggestionService:
             if personal is not None and screen.person_id is not None:
                 scope = f"person:{screen.person_id}"
                 self._log.save_state(scope, "personal", personal.to_bytes(), screen.person_id)
+
+
+def logged_examination(learning: LearningLog, k: int) -> tuple[float, ...]:
+    """How much each of the `k` slots is looked at, relative to the first, estimated from every
+    logged impression with a slot propensity (`position.examination`; 1s with no such logs)."""
+    slots: list[int] = []
+    rewards: list[float] = []
+    propensities: list[float] = []
+    for row in learning.logged():
+        p = logged_slot_propensity(row.context_json, row.sku)
+        if p is not None and 0 <= row.position < k:
+            slots.append(row.position)
+            rewards.append(min(1.0, row.explicit_reward) + row.valence_reward)
+            propensities.append(p)
+    return examination(slots, rewards, propensities, k)
