@@ -1,4 +1,4 @@
-"""Slot-wise off-policy estimators, BTS reproduction and replay against brute force (no download)."""
+"""Slot-wise off-policy estimators, BTS reproduction and replay against brute force."""
 
 from __future__ import annotations
 
