@@ -94,14 +94,26 @@ def _cmd_evaluate(args: argparse.Namespace, config: KioskConfig, console: Consol
         return 0
     value, se = report.logged_value
     logged_by = ", ".join(report.logging_policies)
-    table = Table("policy", "IPS", "± se", "DR", "± se", title=f"{report.slates} logged slates")
-    table.add_row(f"logged ({logged_by})", f"{value:.3f}", f"{se:.3f}", "", "")
+    table = Table(
+        "policy", "IPS", "± se", "DR", "± se", "slot IPS", "± se",
+        title=f"{report.slates} logged slates",
+    )  # fmt: skip
+    table.add_row(f"logged ({logged_by})", f"{value:.3f}", f"{se:.3f}", "", "", "", "")
     for e in report.estimates:
+        slot = ("", "") if e.slot_ips is None else (f"{e.slot_ips:.3f}", f"{e.slot_ips_stderr:.3f}")
         table.add_row(
-            e.policy, f"{e.ips:.3f}", f"{e.ips_stderr:.3f}", f"{e.dr:.3f}", f"{e.dr_stderr:.3f}"
+            e.policy,
+            f"{e.ips:.3f}",
+            f"{e.ips_stderr:.3f}",
+            f"{e.dr:.3f}",
+            f"{e.dr_stderr:.3f}",
+            *slot,
         )
     console.print(table)
-    console.print("value = expected reward per slate; the logged row is what was observed")
+    console.print(
+        "value = expected reward per slate; the logged row is what was observed; slot IPS "
+        "uses each card's slot propensity (only when every impression logged one)"
+    )
     return 0
 
 
