@@ -13,8 +13,8 @@ run: $(STAMP)
 test: $(STAMP) lint unit test-mediapipe test-coreml test-bundle
 
 lint: $(STAMP)
-	$(BIN)/ruff check kiosk tests models/build ios_companion
-	$(BIN)/ruff format --check kiosk tests models/build ios_companion
+	$(BIN)/ruff check kiosk tests models/build ios_companion packaging
+	$(BIN)/ruff format --check kiosk tests models/build ios_companion packaging
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
