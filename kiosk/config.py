@@ -34,6 +34,9 @@ from kiosk.paths import default_data_dir, default_models_dir, write_private_file
 
 ENV_PREFIX = "KIOSK_"
 CONFIG_ENV = "KIOSK_CONFIG"
+# KIOSK_* variables that are not settings: the config file, and the bundle passphrase that
+# `kiosk people export/import-bundle` read. Any other KIOSK_* variable must be a setting.
+OTHER_ENV = frozenset({CONFIG_ENV, "KIOSK_BUNDLE_PASSPHRASE"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,21 +190,61 @@ class StaffConfig:
     idle_logout_s: int = 120
 
 
+LANGUAGES = ("en", "de", "zh_CN")  # the kiosk's translations (kiosk/ui/i18n)
+CAMERA_VIEWS = ("mirror", "large")
+
+
 @dataclass(frozen=True, slots=True)
 class DisplayConfig:
-    """What the shopper view shows.
+    """What the shopper view shows, in which language and currency.
 
     Attributes:
-        show_names: names of recognised shoppers on their face box.
-        show_emotion: the emotion badge.
+        show_names: names of recognised (and live) shoppers on their face box.
+        show_emotion: the emotion badge (off by default: a public "sad" badge is unkind).
         show_mask: the mask badge.
         cursor_hide_s: hide the mouse cursor after this long without movement (full screen).
+        language: "en", "de" or "zh_CN"; numbers and prices follow it too.
+        currency: ISO 4217 code of the catalog's prices, e.g. "EUR", "USD", "CNY".
+        camera_view: "mirror" (a small mirror above the suggestions) or "large" (the camera
+            picture beside them).
+        alert_sound: a short sound when a shopper calls staff or taps "I'm interested".
+        help_after_s: seconds a live shopper looks confused before "Need help?" is offered.
+        attract_slide_s: seconds each product stays on the attract screen.
     """
 
     show_names: bool = True
-    show_emotion: bool = True
+    show_emotion: bool = False
     show_mask: bool = True
     cursor_hide_s: int = 5
+    language: str = "en"
+    currency: str = "EUR"
+    camera_view: str = "mirror"
+    alert_sound: bool = False
+    help_after_s: float = 3.0
+    attract_slide_s: int = 6
+
+    def __post_init__(self) -> None:
+        if self.language not in LANGUAGES:
+            raise ConfigError(
+                f"display.language must be one of {', '.join(LANGUAGES)}, got {self.language!r}"
+            )
+        if not (len(self.currency) == 3 and self.currency.isascii() and self.currency.isupper()):
+            raise ConfigError(
+                f"display.currency must be a 3-letter ISO 4217 code like EUR, got {self.currency!r}"
+            )
+        if self.camera_view not in CAMERA_VIEWS:
+            raise ConfigError(
+                f"display.camera_view must be one of {', '.join(CAMERA_VIEWS)}, got "
+                f"{self.camera_view!r}"
+            )
+        if not 0.5 <= self.help_after_s <= 60.0:
+            raise ConfigError(
+                f"display.help_after_s must be between 0.5 and 60, got {self.help_after_s}"
+            )
+        if not 2 <= self.attract_slide_s <= 120:
+            raise ConfigError(
+                f"display.attract_slide_s must be between 2 and 120, got {self.attract_slide_s}"
+            )
 
 
 @dataclass(frozen=True, slots=True)
@@ -276,7 +319,8 @@ def load_config(path: Path | None = None, environ: Mapping[str, str] | None = No
         environ: the environment to read `KIOSK_*` overrides from (pass `os.environ`).
 
     Raises:
-        ConfigError: the file is unreadable or malformed, or a value has the wrong type.
+        ConfigError: the file is unreadable or malformed, a value has the wrong type, or a
+            `KIOSK_*` variable is not a setting (a typo must not be silently ignored).
     """
     env = dict(environ or {})
     if path is None and CONFIG_ENV in env:
@@ -289,20 +333,48 @@ def load_config(path: Path | None = None, environ: Mapping[str, str] | None = No
         if default.is_file():
             path = default
             raw = _read_toml(path)
-    for key, value in env.items():
-        if key.startswith(ENV_PREFIX) and key != CONFIG_ENV:
-            section, _, name = key[len(ENV_PREFIX) :].lower().partition("_")
-            if section in _SECTIONS and name:
-                raw.setdefault(section, {})[name] = value
-    sections = {
-        name: _build_section(name, cls, raw.get(name, {})) for name, cls in _SECTIONS.items()
-    }
     unknown = set(raw) - set(_SECTIONS)
     if unknown:
         raise ConfigError(
-            f"{path}: unknown section(s) {sorted(unknown)}; expected {list(_SECTIONS)}"
+            f"{path}: unknown section(s) {', '.join(sorted(unknown))}; expected one of "
+            f"{', '.join(_SECTIONS)}"
         )
+    where = {(s, n): str(path) for s, body in raw.items() for n in body}
+    for variable, (section, name) in _env_settings(env).items():
+        raw.setdefault(section, {})[name] = env[variable]
+        where[(section, name)] = f"environment variable {variable}"
+    sections = {
+        name: _build_section(name, cls, raw.get(name, {}), where) for name, cls in _SECTIONS.items()
+    }
     return replace(KioskConfig(**sections), source_file=path)
+
+
+def _env_settings(env: Mapping[str, str]) -> dict[str, tuple[str, str]]:
+    """`KIOSK_<SECTION>_<KEY>` variable -> (section, key).
+
+    Raises:
+        ConfigError: a `KIOSK_*` variable that is neither a setting nor one of `OTHER_ENV`.
+    """
+    found: dict[str, tuple[str, str]] = {}
+    for variable in sorted(env):
+        if not variable.startswith(ENV_PREFIX) or variable in OTHER_ENV:
+            continue
+        section, _, name = variable[len(ENV_PREFIX) :].lower().partition("_")
+        cls = _SECTIONS.get(section)
+        if cls is None or not name:
+            raise ConfigError(
+                f"environment variable {variable} is not a kiosk setting: settings are "
+                f"KIOSK_<SECTION>_<NAME> with SECTION one of {', '.join(_SECTIONS)} (other "
+                f"variables: {', '.join(sorted(OTHER_ENV))}); unset it or fix the name"
+            )
+        known = [f.name for f in fields(cls)]
+        if name not in known:
+            raise ConfigError(
+                f"environment variable {variable} is not a kiosk setting: section {section} "
+                f"has {', '.join(f'KIOSK_{section.upper()}_{k.upper()}' for k in known)}"
+            )
+        found[variable] = (section, name)
+    return found
 
 
 def _env_or_default_data_dir(env: Mapping[str, str]) -> Path:
@@ -324,32 +396,65 @@ def _read_toml(path: Path) -> dict[str, dict[str, Any]]:
     return data
 
 
-def _build_section(section: str, cls: type[Any], values: Mapping[str, Any]) -> Any:
+def _build_section(
+    section: str,
+    cls: type[Any],
+    values: Mapping[str, Any],
+    where: Mapping[tuple[str, str], str] | None = None,
+) -> Any:
     known = {f.name: f for f in fields(cls)}
     kwargs: dict[str, Any] = {}
     for name, value in values.items():
+        origin = (where or {}).get((section, name), "")
+        prefix = f"{origin}: " if origin else ""
         if name not in known:
-            raise ConfigError(f"[{section}] has no setting {name!r}; expected one of {list(known)}")
+            raise ConfigError(
+                f"{prefix}[{section}] has no setting {name!r}; expected one of {', '.join(known)}"
+            )
         default = getattr(cls(), name)
-        kwargs[name] = _coerce(f"{section}.{name}", value, type(default))
-    return cls(**kwargs)
+        try:
+            kwargs[name] = _coerce(f"{section}.{name}", value, type(default))
+        except ConfigError as exc:
+            raise ConfigError(f"{prefix}{exc}") from exc
+    try:
+        return cls(**kwargs)
+    except ConfigError as exc:
+        origins = sorted({(where or {}).get((section, n), "") for n in kwargs} - {""})
+        raise ConfigError(f"{' / '.join(origins)}: {exc}" if origins else str(exc)) from exc
+
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off"}
 
 
 def _coerce(name: str, value: Any, kind: type[Any]) -> Any:
     try:
         if kind is bool:
-            if isinstance(value, str):
-                return value.strip().lower() in {"1", "true", "yes", "on"}
-            return bool(value)
+            return _boolean(name, value)
         if kind is int:
             if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
                 raise ValueError(value)
             return int(value)
+        if kind is float and isinstance(value, bool):
+            raise ValueError(value)
         if issubclass(kind, Path):
             return Path(str(value)).expanduser()
         return kind(value)
     except (TypeError, ValueError) as exc:
         raise ConfigError(f"{name} must be {kind.__name__}, got {value!r}") from exc
+
+
+def _boolean(name: str, value: Any) -> bool:
+    """true/false (TOML), or one of the usual words in an environment variable; nothing else
+    ("ture" is a typo, not False)."""
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise ConfigError(f"{name} must be true or false (also 1/0, yes/no, on/off), got {value!r}")
 
 
 def write_setting(path: Path, section: str, name: str, value: float | int | str | bool) -> None:

@@ -39,7 +39,7 @@ from kiosk.cli import (
 from kiosk.cli import (
     eval as eval_noun,
 )
-from kiosk.cli.common import Handler, err
+from kiosk.cli.common import Handler, err, safe
 from kiosk.config import load_config
 from kiosk.errors import KioskError
 
@@ -77,7 +77,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         handler: Handler = selftest.cmd_self_test if args.self_test else args.handler
         return handler(args, config, console)
     except KioskError as exc:
-        err.print(f"[bold red]error:[/] {exc}")
+        err.print(f"[bold red]error:[/] {safe(str(exc))}")  # "[display]" is not markup
         return exc.exit_code
     except KeyboardInterrupt:
         return 130
