@@ -1,21 +1,26 @@
 """Suggestion policies: random, popularity, rules, and a LinUCB contextual bandit.
 
-Every policy shows a slate of `k` products and logs, for each product shown, its propensity:
-the probability that the policy would include that product in this context. All policies share
-one exploration scheme so that probability is exact: with probability `1 - epsilon` the policy
-shows its deterministic greedy slate G, otherwise `k` products drawn uniformly without
-replacement from the N eligible ones. So product i is shown with probability
+Every policy shows a slate of `k` products, no more than two from one category (a screen of
+three hats says nothing), and logs, for each product shown, its propensity: the probability
+that the policy would include that product in this context. All policies share one exploration
+scheme so that probability is exact: with probability `1 - epsilon` the policy shows its
+deterministic greedy slate G, otherwise a slate drawn uniformly from every valid slate (`k`
+eligible products, at most two per category; `kiosk.recommend.slates`). So product i is shown
+with probability
 
-    p(i) = (1 - epsilon) * [i in G] + epsilon * k / N      (> 0 for every eligible product)
+    p(i) = (1 - epsilon) * [i in G] + epsilon * q(i)      (> 0 for every eligible product)
 
-`RandomPolicy` is the case epsilon = 1. Eligible products are the catalog minus those already
-shown in this visit (all of them again once fewer than k are left).
+where q(i) is its exact inclusion probability under the uniform valid draw (k / N when every
+category has the same number of products). `RandomPolicy` is the case epsilon = 1. Eligible
+products are the catalog minus those already shown in this visit (all of them again once fewer
+than k are left); when the categories cannot fill `k` slots under the cap, the slate is smaller.
 
 Slots matter (a shopper looks at the first card more than at the third; position.py), so each
 product shown also carries its slot propensity, the probability of that product in that slot:
-an explored slate is a uniformly random ordered draw, so
+an explored slate is shown in a uniformly random order, so each of its `size` products is
+equally likely in each slot, and
 
-    p(i, slot s) = (1 - epsilon) * [G_s = i] + epsilon / N
+    p(i, slot s) = (1 - epsilon) * [G_s = i] + epsilon * q(i) / size   (epsilon / N when even)
 
 The bandit's arms are categories, not products: a kiosk catalog changes (imports, products
 switched off) while its categories stay, so learned state survives catalog edits; and 8 arms
@@ -34,6 +39,7 @@ import numpy as np
 from kiosk.core.vocabulary import PolicyName
 from kiosk.recommend.context import Context
 from kiosk.recommend.linucb import LinUCB
+from kiosk.recommend.slates import MAX_PER_CATEGORY, capacity, capped, draw, inclusion
 
 DEFAULT_EPSILON = 0.05
 CHEER_UP = ("snacks", "toys", "wellness", "books")  # shown first to a shopper who looks unhappy
@@ -56,9 +62,10 @@ class Candidates:
     popularity: Mapping[str, float] = field(default_factory=dict)
 
     def eligible(self, context: Context, k: int) -> tuple[Item, ...]:
-        """Items not shown yet in this visit; all items once fewer than `k` are left."""
+        """Items not shown yet in this visit; all items once those left cannot fill `k` slots
+        (at most two per category)."""
         fresh = tuple(i for i in self.items if i.sku not in context.shown_skus)
-        return fresh if len(fresh) >= k else self.items
+        return fresh if capacity(fresh, MAX_PER_CATEGORY) >= k else self.items
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,24 +127,35 @@ class Policy(ABC):
     ) -> dict[str, tuple[float, ...]]:
         """Probability of each eligible product in each slot; every slot's column sums to 1."""
         eligible, greedy, _ = self._plan(context, candidates, k)
-        size = min(k, len(eligible))
+        size = min(k, capacity(eligible, MAX_PER_CATEGORY))
         if not size:
             return {}
-        uniform = self.epsilon / len(eligible)
-        slots = {i.sku: [uniform] * size for i in eligible}
+        uniform = self._uniform_slot(eligible, size)
+        slots = {i.sku: [uniform[i.sku]] * size for i in eligible}
         for slot, item in enumerate(greedy):
             slots[item.sku][slot] += 1.0 - self.epsilon
         return {sku: tuple(p) for sku, p in slots.items()}
+
+    def _uniform_slot(self, eligible: Sequence[Item], size: int) -> dict[str, float]:
+        """Exploration's share of each product in any one slot: an explored slate is a uniform
+        valid set in uniformly random order, so epsilon * q(i) / size."""
+        if not size:
+            return {}
+        return {
+            sku: self.epsilon * q / size
+            for sku, q in inclusion(eligible, size, MAX_PER_CATEGORY).items()
+        }
 
     def _plan(
         self, context: Context, candidates: Candidates, k: int
     ) -> tuple[tuple[Item, ...], tuple[Item, ...], dict[str, float]]:
         """Eligible items, the greedy slate, and every eligible item's inclusion probability."""
         eligible = candidates.eligible(context, k)
-        size = min(k, len(eligible))
+        size = min(k, capacity(eligible, MAX_PER_CATEGORY))
         if not size:
             return eligible, (), {}
-        probs = dict.fromkeys((i.sku for i in eligible), self.epsilon * size / len(eligible))
+        uniform = inclusion(eligible, size, MAX_PER_CATEGORY)
+        probs = {sku: self.epsilon * q for sku, q in uniform.items()}
         greedy: tuple[Item, ...] = ()
         if self.epsilon < 1.0:
             greedy = self.greedy(context, eligible, candidates.popularity, size)
@@ -152,17 +170,18 @@ class Policy(ABC):
         eligible, greedy, probs = self._plan(context, candidates, k)
         chosen = greedy
         explored = bool(rng.random() < self.epsilon)
-        if explored:
-            picks = rng.choice(len(eligible), size=min(k, len(eligible)), replace=False)
-            chosen = tuple(eligible[int(j)] for j in picks)
-        uniform = self.epsilon / len(eligible) if eligible else 0.0
+        size = min(k, capacity(eligible, MAX_PER_CATEGORY))
+        if explored and probs:
+            chosen = draw(eligible, size, rng)
+        uniform = self._uniform_slot(eligible, size)
         items = tuple(
             Shown(
                 i.sku,
                 i.category,
                 pos,
                 probs[i.sku],
-                uniform + (1.0 - self.epsilon) * float(pos < len(greedy) and greedy[pos] == i),
+                uniform.get(i.sku, 0.0)
+                + (1.0 - self.epsilon) * float(pos < len(greedy) and greedy[pos] == i),
             )
             for pos, i in enumerate(chosen)
         )
@@ -172,15 +191,12 @@ class Policy(ABC):
 def rank_by_category(
     scores: Mapping[str, float], eligible: Sequence[Item], popularity: Mapping[str, float], k: int
 ) -> tuple[Item, ...]:
-    """The k best products: by their category's score, then popularity, then SKU.
-
-    A strong category may fill several slots (no forced variety: in the simulator, and in
-    shops, the value of a slate is concentrated in the categories that fit the moment).
-    """
+    """The k best products: by their category's score, then popularity, then SKU, with no
+    more than two from one category (a strong category fills two slots, not the screen)."""
     ranked = sorted(
         eligible, key=lambda i: (-scores.get(i.category, 0.0), -popularity.get(i.sku, 0.0), i.sku)
     )
-    return tuple(ranked[:k])
+    return capped(ranked, k)
 
 
 class RandomPolicy(Policy):
@@ -207,8 +223,8 @@ class PopularityPolicy(Policy):
     def greedy(
         self, context: Context, eligible: Sequence[Item], popularity: Mapping[str, float], k: int
     ) -> tuple[Item, ...]:
-        """Top-k by popularity, ties by SKU."""
-        return tuple(sorted(eligible, key=lambda i: (-popularity.get(i.sku, 0.0), i.sku))[:k])
+        """Top-k by popularity, ties by SKU, at most two per category."""
+        return capped(sorted(eligible, key=lambda i: (-popularity.get(i.sku, 0.0), i.sku)), k)
 
 
 class RulesPolicy(Policy):
@@ -251,7 +267,7 @@ class RulesPolicy(Policy):
 
 
 class LinUCBPolicy(Policy):
-    """Disjoint LinUCB over categories (Li et al. 2010), one product per chosen category.
+    """Disjoint LinUCB over categories (Li et al. 2010); products of the best categories first.
 
     Arm a's score is ``theta_a . x + alpha * sqrt(x^T A_a^-1 x)`` with x the context vector of
     arm a; products are ranked by their category's score, the best in slot 0. A reward earned
