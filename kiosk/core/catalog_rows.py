@@ -1,4 +1,4 @@
-"""Catalog import rows: parse CSV or JSON text and validate every row (pure, no I/O).
+"""Catalog import rows: validate every row of a parsed CSV or JSON file (pure, no I/O).
 
 Columns (CSV header or JSON object keys):
 
@@ -11,49 +11,46 @@ Columns (CSV header or JSON object keys):
 - ``tags`` (optional): CSV ``"salty;crunchy"``; JSON a list of strings (or the same string).
 - ``image`` (optional): a path relative to the catalog file (checked by the store, not here).
 - ``active`` (optional, default true): ``1/0``, ``true/false``, ``yes/no``.
+- ``was_price`` (optional): the price before an offer, higher than ``price``; the product then
+  shows as "On offer".
+- ``location`` (optional): where the product is in the store ("Aisle 3"), at most 60 characters.
+- ``added`` (optional): the day the product arrived, ``YYYY-MM-DD``; for 7 days after it the
+  product can show as "New this week".
 
 Every error names its line: the CSV line (header is line 1) or the line a JSON object starts on.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
+from kiosk.core.catalog_files import COLUMNS, EXTRA, REQUIRED, RawRow, parse_csv, parse_json
 from kiosk.core.untrusted import safe_relative_path, undo_defuse
 
-COLUMNS = (
-    "sku",
-    "name",
-    "category",
-    "price",
-    "description",
-    "category_display",
-    "tags",
-    "image",
-    "active",
-)
-REQUIRED = ("sku", "name", "category", "price")
+__all__ = [  # the file parsers are re-exported: callers import one module
+    "COLUMNS",
+    "REQUIRED",
+    "ProductRow",
+    "RawRow",
+    "RowError",
+    "Validation",
+    "parse_csv",
+    "parse_json",
+    "parse_price",
+    "validate_row",
+    "validate_rows",
+]
+
 _SKU = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
 _PRICE = re.compile(r"^(\d{1,7})(?:\.(\d{1,2}))?$")
 _TRUE = {"1", "true", "yes", "y"}
 _FALSE = {"0", "false", "no", "n"}
 _Fail = Callable[[str, str], None]
-_EXTRA = "(extra values)"
-
-
-@dataclass(frozen=True, slots=True)
-class RawRow:
-    """One record as read from the file, before validation."""
-
-    line: int
-    values: Mapping[str, Any]
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +79,9 @@ class ProductRow:
     tags: tuple[str, ...]
     image: str
     active: bool
+    was_price_cents: int = 0
+    location: str = ""
+    added: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,90 +110,6 @@ def parse_price(text: object) -> int:
         raise ValueError(f"expected a price like 12.50, got {value!r}")
     whole, cents = match.group(1), (match.group(2) or "0").ljust(2, "0")
     return int(whole) * 100 + int(cents)
-
-
-def parse_csv(text: str) -> tuple[RawRow, ...]:
-    """Records of a CSV file with a header line; blank lines are skipped.
-
-    Raises:
-        ValueError: the header lacks a required column or names an unknown one, or the text is
-            not CSV (naming the line).
-    """
-    reader = csv.reader(io.StringIO(text))
-    try:
-        header = [h.strip() for h in next(reader, [])]
-        _check_columns(header, 1)
-        rows: list[RawRow] = []
-        start = reader.line_num + 1
-        for record in reader:
-            if any(v.strip() for v in record):
-                values: dict[str, Any] = dict(zip(header, record, strict=False))
-                if len(record) > len(header):
-                    values[_EXTRA] = f"{len(record)} values, but the header has {len(header)}"
-                rows.append(RawRow(start, values))
-            start = reader.line_num + 1
-    except csv.Error as exc:  # a stray carriage return, an unclosed quote swallowing the file
-        raise ValueError(f"line {reader.line_num}: not valid CSV: {exc}") from exc
-    return tuple(rows)
-
-
-def parse_json(text: str) -> tuple[RawRow, ...]:
-    """Records of a JSON array of objects (or ``{"products": [...]}``), with their lines.
-
-    Raises:
-        ValueError: not JSON, not a list of objects, or an object with an unknown key.
-    """
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ValueError(f"not valid JSON: line {exc.lineno}: {exc.msg}") from exc
-    except RecursionError as exc:
-        raise ValueError("not a catalog: JSON nested too deeply") from exc
-    if isinstance(data, dict) and "products" in data:
-        data = data["products"]
-    if not isinstance(data, list):
-        raise ValueError(f"expected a JSON list of products, got {type(data).__name__}")
-    lines = _object_lines(text)
-    rows: list[RawRow] = []
-    for index, item in enumerate(data):
-        line = lines[index] if index < len(lines) else index + 1
-        if not isinstance(item, dict):
-            raise ValueError(f"line {line}: expected an object, got {type(item).__name__}")
-        _check_columns(list(item), line, require=False)
-        rows.append(RawRow(line, item))
-    return tuple(rows)
-
-
-def _object_lines(text: str) -> list[int]:
-    """Line on which each top-level-array object starts (depth-2 `{` in the products list)."""
-    lines: list[int] = []
-    depth, line, in_string, escaped = 0, 1, False, False
-    target = 2 if text.lstrip().startswith("{") else 1
-    for char in text:
-        if char == "\n":
-            line += 1
-        if in_string:
-            escaped = char == "\\" and not escaped
-            in_string = escaped or char != '"'
-            continue
-        if char == '"':
-            in_string = True
-        elif char in "[{":
-            if char == "{" and depth == target:
-                lines.append(line)
-            depth += 1
-        elif char in "]}":
-            depth -= 1
-    return lines
-
-
-def _check_columns(names: list[str], line: int, require: bool = True) -> None:
-    unknown = [n for n in names if n not in COLUMNS]
-    if unknown:
-        raise ValueError(f"line {line}: unknown column(s) {unknown}; expected {list(COLUMNS)}")
-    missing = [n for n in REQUIRED if n not in names]
-    if require and missing:
-        raise ValueError(f"line {line}: missing column(s) {missing}; required {list(REQUIRED)}")
 
 
 def validate_rows(raw: tuple[RawRow, ...]) -> Validation:
@@ -228,8 +144,8 @@ def validate_row(record: RawRow) -> tuple[ProductRow | None, tuple[RowError, ...
         errors.append(RowError(record.line, column, message))
 
     values = record.values
-    if _EXTRA in values:
-        fail("row", str(values[_EXTRA]))
+    if EXTRA in values:
+        fail("row", str(values[EXTRA]))
     text = _texts(values, fail)
     price = 0
     try:
@@ -238,6 +154,10 @@ def validate_row(record: RawRow) -> tuple[ProductRow | None, tuple[RowError, ...
         fail("price", str(exc))
     tags = _tags(values.get("tags"), fail)
     active = _active(values.get("active"), fail)
+    was_price = _was_price(values.get("was_price"), price, fail)
+    added = _added(text["added"], fail)
+    if len(text["location"]) > 60:
+        fail("location", f"at most 60 characters, got {len(text['location'])}")
     if errors:
         return None, tuple(errors)
     display = text["category_display"] or text["category"].replace("_", " ").capitalize()
@@ -253,6 +173,9 @@ def validate_row(record: RawRow) -> tuple[ProductRow | None, tuple[RowError, ...
             tags=tags,
             image=text["image"],
             active=active,
+            was_price_cents=was_price,
+            location=text["location"],
+            added=added,
         ),
         (),
     )
@@ -260,7 +183,8 @@ def validate_row(record: RawRow) -> tuple[ProductRow | None, tuple[RowError, ...
 
 def _texts(values: Mapping[str, Any], fail: _Fail) -> dict[str, str]:
     """The text columns, stripped, with required, sku, name and category checks."""
-    text = {c: _text(values.get(c)) for c in COLUMNS if c not in {"price", "tags", "active"}}
+    numbers = {"price", "was_price", "tags", "active"}
+    text = {c: _text(values.get(c)) for c in COLUMNS if c not in numbers}
     for column in ("sku", "name", "category"):
         if not text[column]:
             fail(column, "is required")
@@ -293,6 +217,31 @@ def _tags(value: object, fail: _Fail) -> tuple[str, ...]:
         fail("tags", "every tag must be a string")
         return ()
     return tuple(dict.fromkeys(str(t).strip().lower() for t in items if str(t).strip()))
+
+
+def _was_price(value: object, price_cents: int, fail: _Fail) -> int:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return 0
+    try:
+        cents = parse_price(value)
+    except ValueError as exc:
+        fail("was_price", str(exc))
+        return 0
+    if cents <= price_cents:
+        fail("was_price", "must be higher than price (the price before the offer), or empty")
+    return cents
+
+
+def _added(text: str, fail: _Fail) -> str:
+    if not text:
+        return ""
+    try:
+        if len(text) != 10:
+            raise ValueError(text)
+        return date.fromisoformat(text).isoformat()
+    except ValueError:
+        fail("added", f"expected a date like 2025-03-31, got {text!r}")
+        return ""
 
 
 def _active(value: object, fail: _Fail) -> bool:

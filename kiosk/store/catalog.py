@@ -1,23 +1,19 @@
 """The product catalog: import (validated, all or nothing), export, list, search, (de)activate.
 
 Import is an upsert by SKU: a product already in the catalog is updated, a new one is added,
-and products the file does not mention are left alone. Image paths in a file are relative to
-that file; the database stores them resolved (absolute).
+and products the file does not mention are left alone. A product staff hid stays hidden when
+the file is imported again, unless the import is asked to show hidden products again. Image
+paths in a file are relative to that file; the database stores them resolved (absolute).
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import json
-import logging
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from kiosk.core.catalog_rows import (
-    COLUMNS,
     ProductRow,
     RawRow,
     RowError,
@@ -25,16 +21,20 @@ from kiosk.core.catalog_rows import (
     parse_json,
     validate_rows,
 )
-from kiosk.core.untrusted import defuse_formula
 from kiosk.errors import InputError
+from kiosk.store.catalog_export import write_export
 from kiosk.store.db import Store
-
-log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
 class Product:
-    """A product as stored. `image_path` is absolute ("" when there is none)."""
+    """A product as stored. `image_path` is absolute ("" when there is none).
+
+    Attributes:
+        was_price_cents: the price before an offer (0: not on offer).
+        location: where it is in the store ("" when not given).
+        added: the day it arrived, YYYY-MM-DD ("" when not given).
+    """
 
     sku: str
     name: str
@@ -44,6 +44,14 @@ class Product:
     tags: tuple[str, ...]
     image_path: str
     active: bool
+    was_price_cents: int = 0
+    location: str = ""
+    added: str = ""
+
+    @property
+    def on_offer(self) -> bool:
+        """Cheaper than it was."""
+        return self.was_price_cents > self.price_cents
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +65,12 @@ class Category:
 
 @dataclass(frozen=True, slots=True)
 class ImportReport:
-    """What an import did (or, with `dry_run` or errors, would have done: nothing was written)."""
+    """What an import did (or, with `dry_run` or errors, would have done: nothing was written).
+
+    Attributes:
+        kept_hidden: products the file lists as shown that staff hid; they stay hidden unless
+            the import was asked to show hidden products again.
+    """
 
     path: Path
     rows: int
@@ -65,6 +78,7 @@ class ImportReport:
     updated: int
     errors: tuple[RowError, ...]
     dry_run: bool
+    kept_hidden: int = 0
 
     @property
     def ok(self) -> bool:
@@ -79,12 +93,16 @@ class Catalog:
         """Use the open `store` (the caller closes it)."""
         self._store = store
 
-    def import_file(self, path: Path, dry_run: bool = False) -> ImportReport:
+    def import_file(
+        self, path: Path, dry_run: bool = False, show_hidden: bool = False
+    ) -> ImportReport:
         """Validate a CSV or JSON catalog file and, if every row is valid, write it all.
 
         Args:
             path: ``*.csv`` or ``*.json``; image paths inside are relative to its folder.
             dry_run: validate only.
+            show_hidden: products staff hid are shown again when the file says so (by default
+                they stay hidden).
 
         Returns:
             The report; when it has errors, nothing was written.
@@ -99,8 +117,10 @@ class Catalog:
             if row.image and not (path.parent / row.image).is_file():
                 errors.append(RowError(row.line, "image", f"file {row.image} does not exist"))
         errors.sort(key=lambda e: e.line)
-        existing = {r[0] for r in self._store.db.execute("SELECT sku FROM products").fetchall()}
+        rows = self._store.db.execute("SELECT sku, active FROM products").fetchall()
+        existing = {str(r[0]): bool(r[1]) for r in rows}
         updated = sum(1 for r in validation.rows if r.sku in existing)
+        hidden = {r.sku for r in validation.rows if r.active and existing.get(r.sku) is False}
         report = ImportReport(
             path=path,
             rows=len(raw),
@@ -108,12 +128,14 @@ class Catalog:
             updated=updated,
             errors=tuple(errors),
             dry_run=dry_run,
+            kept_hidden=0 if show_hidden else len(hidden),
         )
         if report.ok and not dry_run:
-            self._write(validation.rows, path.parent)
+            keep = frozenset() if show_hidden else frozenset(hidden)
+            self._write(validation.rows, path.parent, keep)
         return report
 
-    def _write(self, rows: tuple[ProductRow, ...], base: Path) -> None:
+    def _write(self, rows: tuple[ProductRow, ...], base: Path, keep_hidden: frozenset[str]) -> None:
         with self._store.atomic() as db:
             sort = int(db.execute("SELECT count(*) FROM categories").fetchone()[0])
             for row in rows:
@@ -136,7 +158,10 @@ class Catalog:
                         "price_cents": row.price_cents,
                         "tags": json.dumps(list(row.tags)),
                         "image_path": str((base / row.image).resolve()) if row.image else "",
-                        "active": int(row.active),
+                        "active": int(row.active and row.sku not in keep_hidden),
+                        "was_price_cents": row.was_price_cents,
+                        "location": row.location,
+                        "added": row.added,
                     },
                     pk="sku",
                 )
@@ -155,25 +180,8 @@ class Catalog:
         suffix = path.suffix.lower()
         if suffix not in {".json", ".csv"}:
             raise InputError(f"export file must end in .csv or .json, got {path.name}")
-        products = self.products(active_only=False)
         names = {c.name: c.display_name for c in self.categories()}
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            records = [_export_record(p, names[p.category], path) for p in products]
-            if suffix == ".json":
-                text = json.dumps(records, indent=2, ensure_ascii=False) + "\n"
-            else:
-                buffer = io.StringIO()
-                writer = csv.DictWriter(buffer, fieldnames=list(COLUMNS), lineterminator="\n")
-                writer.writeheader()
-                for record in records:
-                    row = {**record, "tags": ";".join(record["tags"])}
-                    writer.writerow({k: defuse_formula(v) for k, v in row.items()})
-                text = buffer.getvalue()
-            path.write_text(text, encoding="utf-8")
-        except OSError as exc:
-            raise InputError(f"cannot write {path}: {exc.strerror or exc}") from exc
-        return len(records)
+        return write_export(self.products(active_only=False), names, path)
 
     def products(
         self, category: str | None = None, active_only: bool = True
@@ -190,17 +198,22 @@ class Catalog:
         return tuple(_product(r) for r in self._store.db.query(sql, args))
 
     def search(
-        self, text: str, category: str | None = None, limit: int = 50
+        self,
+        text: str,
+        category: str | None = None,
+        limit: int = 50,
+        include_hidden: bool = False,
     ) -> tuple[Product, ...]:
         """Full-text search over name, description, tags and category (best match first).
 
         Every word must match (as a prefix); FTS operators in `text` are treated as words.
+        Hidden products are found only with `include_hidden` (staff looking for one to show).
         """
         words = [w.replace('"', "") for w in text.split() if w.replace('"', "")]
         if not words:
-            return self.products(category)
+            return self.products(category, active_only=not include_hidden)
         query = " ".join(f'"{w}"*' for w in words)
-        where, args = "active = 1", []
+        where, args = ("1" if include_hidden else "active = 1"), []
         if category is not None:
             where += " AND category = ?"
             args.append(category)
@@ -262,37 +275,7 @@ def _product(row: dict[str, Any]) -> Product:
         tags=tuple(json.loads(row["tags"])),
         image_path=row["image_path"],
         active=bool(row["active"]),
+        was_price_cents=int(row.get("was_price_cents") or 0),
+        location=str(row.get("location") or ""),
+        added=str(row.get("added") or ""),
     )
-
-
-def _export_image(image_path: str, sku: str, export: Path) -> str:
-    """The product image as a path relative to the export's folder, copying it there first
-    when it lives elsewhere (a path with `..` would not import again)."""
-    if not image_path:
-        return ""
-    source, base = Path(image_path), export.parent.resolve()
-    if not source.is_file():
-        log.warning("product %s: image %s is gone; exported without it", sku, source.name)
-        return ""
-    if source.resolve().is_relative_to(base):
-        return source.resolve().relative_to(base).as_posix()
-    folder = base / f"{export.stem}_images"
-    folder.mkdir(exist_ok=True)
-    copy = folder / f"{sku}{source.suffix.lower()}"
-    shutil.copyfile(source, copy)
-    return copy.relative_to(base).as_posix()
-
-
-def _export_record(product: Product, display: str, export: Path) -> dict[str, Any]:
-    image = _export_image(product.image_path, product.sku, export) if product.image_path else ""
-    return {
-        "sku": product.sku,
-        "name": product.name,
-        "category": product.category,
-        "price": f"{product.price_cents // 100}.{product.price_cents % 100:02d}",
-        "description": product.description,
-        "category_display": display,
-        "tags": list(product.tags),
-        "image": image,
-        "active": product.active,
-    }

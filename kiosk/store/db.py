@@ -211,6 +211,17 @@ def _v2_person_uid(db: sqlite_utils.Database) -> None:
     db.execute("UPDATE sqlite_sequence SET seq = max(seq, ?) WHERE name = 'people'", [high])
 
 
+def _v4_product_details(db: sqlite_utils.Database) -> None:
+    """What the shopper reads about a product: the price before an offer, where it is in the
+    store, and the day it arrived (for "On offer" and "New this week")."""
+    for column in (  # one statement each: executescript would commit the migration half way
+        "was_price_cents INTEGER NOT NULL DEFAULT 0 CHECK (was_price_cents >= 0)",  # 0: no offer
+        "location TEXT NOT NULL DEFAULT ''",
+        "added TEXT NOT NULL DEFAULT ''",  # YYYY-MM-DD, or '' when unknown
+    ):
+        db.execute(f"ALTER TABLE products ADD COLUMN {column}")
+
+
 MIGRATIONS: tuple[tuple[int, str, tuple[Migration, ...]], ...] = (
     (
         1,
@@ -223,6 +234,7 @@ MIGRATIONS: tuple[tuple[int, str, tuple[Migration, ...]], ...] = (
         "gallery change counter, forget tombstones, ids minted at the origin, chain sync state",
         (v3_chain_sync,),
     ),
+    (4, "products: offer price, location in the store, date added", (_v4_product_details,)),
 )
 
 

@@ -188,3 +188,63 @@ def test_cli_import_demo_list_export(
     assert {"DRK-004", "WEL-002"} <= skus
     assert main(["catalog", "export", str(tmp_path / "out.json")]) == 0
     assert len(json.loads((tmp_path / "out.json").read_text())) == 40
+
+
+def test_staff_hidden_products_stay_hidden_on_reimport_unless_asked(
+    store: Store, tmp_path: Path
+) -> None:
+    catalog = Catalog(store)
+    path = write(tmp_path, "c.csv", HEADER + "A,Crisps,snacks,1.80,,\nB,Cola,drinks,0.95,,\n")
+    assert catalog.import_file(path).ok
+    catalog.set_active("A", False)  # staff hid it
+    again = catalog.import_file(path)
+    assert again.ok and again.kept_hidden == 1
+    assert catalog.get("A") is not None and not catalog.get("A").active  # type: ignore[union-attr]
+    shown = catalog.import_file(path, show_hidden=True)
+    assert shown.ok and shown.kept_hidden == 0
+    assert catalog.get("A").active  # type: ignore[union-attr]
+    hidden_by_file = write(
+        tmp_path, "h.csv", "sku,name,category,price,active\nB,Cola,drinks,1,no\n"
+    )
+    assert catalog.import_file(hidden_by_file).ok
+    assert not catalog.get("B").active  # type: ignore[union-attr]  # the file may hide
+
+
+def test_staff_search_finds_hidden_products(store: Store, tmp_path: Path) -> None:
+    catalog = Catalog(store)
+    path = write(tmp_path, "c.csv", HEADER + "A,Sea Salt Crisps,snacks,1.80,salty,\n")
+    assert catalog.import_file(path).ok
+    catalog.set_active("A", False)
+    assert catalog.search("crisps") == ()  # shoppers never see it
+    assert [p.sku for p in catalog.search("crisps", include_hidden=True)] == ["A"]
+    assert [p.sku for p in catalog.search("", include_hidden=True)] == ["A"]
+
+
+def test_offer_location_and_arrival_round_trip(store: Store, tmp_path: Path) -> None:
+    catalog = Catalog(store)
+    text = (
+        "sku,name,category,price,was_price,location,added\n"
+        "A,Crisps,snacks,1.80,2.40,Aisle 1,2025-03-28\n"
+        "B,Cola,drinks,0.95,,,\n"
+    )
+    assert catalog.import_file(write(tmp_path, "c.csv", text)).ok
+    crisps = catalog.get("A")
+    assert crisps is not None and crisps.on_offer
+    assert (crisps.was_price_cents, crisps.location, crisps.added) == (240, "Aisle 1", "2025-03-28")
+    out = tmp_path / "out.csv"
+    catalog.export(out)
+    assert "2.40,Aisle 1,2025-03-28" in out.read_text()
+    bad = "sku,name,category,price,was_price,added\nC,Tea,drinks,2.00,1.50,31/03/2025\n"
+    report = catalog.import_file(write(tmp_path, "bad.csv", bad))
+    assert [(e.column, e.message) for e in report.errors] == [
+        ("was_price", "must be higher than price (the price before the offer), or empty"),
+        ("added", "expected a date like 2025-03-31, got '31/03/2025'"),
+    ]
+
+
+def test_unknown_columns_are_named_in_words_not_a_python_list(store: Store, tmp_path: Path) -> None:
+    with pytest.raises(InputError) as info:
+        Catalog(store).import_file(write(tmp_path, "c.csv", "sku,name,category,price,colour\n"))
+    message = str(info.value)
+    assert "unknown column(s) colour; the columns are sku, name, category, price" in message
+    assert "[" not in message.split(":", 2)[-1]
