@@ -53,7 +53,7 @@ def register(nouns: Subparsers) -> None:
     def verb(name: str, help_text: str, description: str | None = None) -> argparse.ArgumentParser:
         return verbs.add_parser(name, help=help_text, description=description or help_text)
 
-    p = verb("list", "list enrolled people (id, name, templates, photos)")
+    p = verb("list", "list enrolled people (id, name, captures, templates, photos)")
     add_json(p)
     p.set_defaults(handler=_cmd_list)
     p = verb("show", "one person: consents, model, visits (never biometric data)")
@@ -163,9 +163,14 @@ def _cmd_list(args: argparse.Namespace, config: KioskConfig, console: Console) -
     if args.json:
         print(to_json({"people": rows}))
         return 0
-    table = Table("id", "name", "templates", "photos", "enrolled", title=f"{len(rows)} people")
+    table = Table(
+        "id", "name", "captures", "templates", "photos", "enrolled", title=f"{len(rows)} people"
+    )
     for r in rows:
-        table.add_row(str(r.id), safe(r.name), str(r.templates), str(r.photos), r.created_at)
+        table.add_row(
+            str(r.id), safe(r.name), str(r.captures), str(r.templates), str(r.photos), r.created_at
+        )
+    console.print("captures: faces enrolled or imported; templates: captures + mirrored + mean")
     console.print(table)
     return 0
 
@@ -177,7 +182,8 @@ def _cmd_show(args: argparse.Namespace, config: KioskConfig, console: Console) -
         f"{c.scope} by {c.staff} ({c.method}) {c.given_at}" for c in detail.consents
     )
     text = (
-        f"{p.id} {p.name}: {p.templates} templates, {p.photos} photos, "
+        f"{p.id} {p.name}: {p.captures} captures ({p.templates} templates with mirrored and "
+        f"mean), {p.photos} photos, "
         f"keep photos {'on' if p.keep_photos else 'off'}\nconsent: {consents}\n"
         f"model: {', '.join(detail.model_keys) or '-'}\n"
         f"visits {detail.visits}, events {detail.events}; enrolled {p.created_at}"
@@ -300,7 +306,7 @@ def _print_import(console: Console, args: argparse.Namespace, summary: ImportSum
     for skipped in summary.skipped:
         err.print(f"[yellow]skipped[/] {safe(skipped.where)}: {safe(skipped.reason)}")
     console.print(
-        f"imported {summary.templates} templates from {summary.images} images: "
+        f"imported {summary.templates} captures from {summary.images} images: "
         f"{summary.people_added} new people, {summary.people_updated} updated; "
         f"{summary.duplicates} already enrolled (not stored twice); "
         f"{len(summary.skipped)} entries skipped"

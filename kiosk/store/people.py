@@ -58,6 +58,7 @@ __all__ = [
 
 MEAN = "mean"  # source of the per-person mean template, recomputed after each enrolment
 _NOT_IN_MEAN = (MEAN, "flip")
+DERIVED = _NOT_IN_MEAN  # template sources made from captures, not captures themselves
 
 
 def template_context(person_id: int, model_key: str) -> str:
@@ -260,12 +261,16 @@ class PeopleStore:
             "SELECT p.id, p.display_name, "
             "(SELECT count(*) FROM templates t WHERE t.person_id = p.id), "
             "(SELECT count(*) FROM photos f WHERE f.person_id = p.id), "
-            "p.keep_photos, p.created_at, p.updated_at, p.preferences, p.uid "
+            "p.keep_photos, p.created_at, p.updated_at, p.preferences, p.uid, "
+            "(SELECT count(*) FROM templates t WHERE t.person_id = p.id "
+            f"AND t.source NOT IN ({', '.join('?' for _ in DERIVED)})) "
             f"FROM people p {where} ORDER BY p.id",
-            params or [],
+            [*DERIVED, *(params or [])],
         ).fetchall()
         return [
-            PersonSummary(int(r[0]), r[1], r[2], r[3], bool(r[4]), r[5], r[6], r[7], r[8])
+            PersonSummary(
+                int(r[0]), r[1], r[2], r[3], bool(r[4]), r[5], r[6], r[7], r[8], int(r[9])
+            )
             for r in rows
         ]
 

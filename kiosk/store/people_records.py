@@ -69,7 +69,14 @@ class EnrolRequest:
 
 @dataclass(frozen=True, slots=True)
 class PersonSummary:
-    """One enrolled person as `kiosk people list` shows them."""
+    """One enrolled person as `kiosk people list` shows them.
+
+    Attributes:
+        captures: faces the person gave: camera captures at enrolment and imported photos,
+            the number every summary (enrolment, import, gallery) reports.
+        templates: every stored face template: the captures plus those derived from them
+            (a mirrored template per capture when flip is on, and one mean per person).
+    """
 
     id: int
     name: str
@@ -80,6 +87,7 @@ class PersonSummary:
     updated_at: str
     preferences_json: str = "{}"
     uid: str = ""
+    captures: int = 0
 
 
 @dataclass(frozen=True, slots=True)

@@ -61,6 +61,9 @@ def test_people_lifecycle(
     assert (summary["people_added"], summary["templates"], summary["skipped"]) == (2, 3, [])
     listed = run_json(capsys, "people", "list")["people"]
     assert [(p["name"], p["templates"]) for p in listed] == [("Biden", 1), ("Obama", 3)]
+    # the import's count and the gallery's agree: captures (the mean is a derived template)
+    assert [(p["name"], p["captures"]) for p in listed] == [("Biden", 1), ("Obama", 2)]
+    assert sum(p["captures"] for p in listed) == summary["templates"]
     obama = listed[1]["id"]
 
     code, out, _ = run(capsys, "analyze", str(faces_dir / "obama" / "obama_1.jpg"))

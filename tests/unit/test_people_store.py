@@ -259,3 +259,19 @@ def test_upgrading_a_v1_database_keeps_people_and_children_and_burns_old_ids(
         assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     finally:
         people.close()
+
+
+def test_captures_count_what_a_person_gave_templates_add_what_is_derived(
+    people: PeopleStore,
+) -> None:
+    """The enrolment summary, the import summary and the gallery count the same "captures":
+    camera captures and imported photos; "templates" adds the mirrored copies and the mean."""
+    camera = vectors(4, 0)
+    flips = tuple(NewTemplate(t.vector[::-1].copy(), "flip") for t in camera)
+    pid = people.enrol(EnrolRequest(STAFF, KEY_A, camera + flips, name=NAME))
+    summary = people.summary(pid)
+    assert (summary.captures, summary.templates) == (4, 4 + 4 + 1)
+    imported = tuple(NewTemplate(t.vector, "import") for t in vectors(2, 9))
+    people.enrol(EnrolRequest(STAFF, KEY_A, imported, person_id=pid))
+    assert (people.summary(pid).captures, people.summary(pid).templates) == (6, 6 + 4 + 1)
+    assert [p.captures for p in people.list_people()] == [6]
