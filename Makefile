@@ -5,7 +5,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint unit venv clean-venv models
+.PHONY: run test lint unit venv clean-venv models translations
 
 run: $(STAMP)
 	$(BIN)/kiosk run
@@ -33,6 +33,19 @@ $(STAMP): pyproject.toml packaging/constraints.txt packaging/system-deps.sh
 
 clean-venv:
 	rm -rf $(VENV)
+
+# Translations (kiosk/ui/i18n.py): collect the UI's strings into the Qt Linguist sources
+# kiosk/ui/translations/kiosk_<lang>.ts (translators edit these), then compile the .qm files the
+# kiosk loads. Both are committed; tests/unit/test_translations.py checks they are in step.
+LANGS := de zh_CN
+UI_SOURCES = $(sort $(wildcard kiosk/ui/*.py kiosk/ui/staff/*.py))
+translations: $(STAMP)
+	for lang in $(LANGS); do \
+		$(BIN)/pyside6-lupdate -silent -no-obsolete -locations none -target-language $$lang \
+			$(UI_SOURCES) -ts kiosk/ui/translations/kiosk_$$lang.ts && \
+		$(BIN)/pyside6-lrelease -silent kiosk/ui/translations/kiosk_$$lang.ts \
+			-qm kiosk/ui/translations/kiosk_$$lang.qm || exit 1; \
+	done
 
 # Rebuild every model file from its pinned source (build-time tools in their own environments).
 models: $(STAMP)

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Debian/Ubuntu packages the kiosk needs outside pip: the shared libraries that the PySide6 and
 # OpenCV wheels link against (Qt's xcb and offscreen platforms, OpenGL, fonts), and Xvfb for
-# screenshots and GUI tests on a machine without a display; binutils (objdump, strip, nm) and gcc
+# screenshots and GUI tests on a machine without a display; a small CJK font so the Chinese
+# translation shows characters, not boxes; binutils (objdump, strip, nm) and gcc
 # (to relink Qt's ICU data with fewer locales) for the
 # PyInstaller bundle; the PostgreSQL server (Debian's, in /usr/lib/postgresql/<version>/bin) for
 # the chain-of-kiosks tests and `kiosk bench fleet`, which start a throw-away cluster of their own
@@ -15,7 +16,7 @@ packages=(
   libxkbcommon0 libxkbcommon-x11-0 libx11-xcb1
   libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-randr0
   libxcb-render-util0 libxcb-shape0 libxcb-xfixes0 libxcb-xkb1
-  fonts-dejavu-core xvfb xauth
+  fonts-dejavu-core fonts-wqy-microhei xvfb xauth
   binutils gcc libc6-dev
   postgresql
 )

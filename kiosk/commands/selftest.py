@@ -27,6 +27,7 @@ from kiosk.core.vocabulary import Valence
 from kiosk.errors import KioskError
 from kiosk.paths import demo_catalog, demo_clip, demo_people_dir, resource_root
 from kiosk.services.demo import scratch_kiosk
+from kiosk.services.shopper_session import ScreenMode
 from kiosk.services.suggestions import ShopperState, SuggestionService
 from kiosk.store.catalog import Catalog
 from kiosk.store.db import Store
@@ -169,7 +170,9 @@ def _check_clip(config: KioskConfig, models: VisionModels, gallery: Gallery) -> 
             result = pipeline.process(frame)
             named.update({f.identity.name for f in result.faces if f.identity.known})
             update = kiosk.session.on_result(result, frame.timestamp_ms / 1000.0)
-            slates += update is not None and bool(update.cards)
+            slates += (
+                update is not None and update.mode is ScreenMode.SHOPPER and bool(update.cards)
+            )
             frames += 1
         kiosk.session.close(frame.timestamp_ms / 1000.0 if frames else 0.0)
     people = sorted(set(gallery.names.values()))

@@ -22,8 +22,10 @@ from kiosk.config import KioskConfig
 from kiosk.core.gallery import Gallery
 from kiosk.errors import InputError
 from kiosk.paths import demo_catalog, demo_people_dir, resource_root
+from kiosk.services.help_offer import HelpOffer
 from kiosk.services.people_import import import_folder
 from kiosk.services.shopper_session import ShopperSession
+from kiosk.services.showcase import Showcase
 from kiosk.services.suggestions import SuggestionService
 from kiosk.services.visits import VisitRecorder
 from kiosk.store.catalog import Catalog
@@ -73,6 +75,8 @@ def open_shopper_session(
         VisitRecorder(people.store),
         models.emotion.spec.valence,
         resource_root(),
+        showcase=Showcase(people.store),
+        help=HelpOffer(config.display.help_after_s),
     )
 
 

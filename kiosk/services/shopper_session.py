@@ -5,9 +5,16 @@ One object drives the shopper screen in every setting: the GUI (`kiosk run`), th
 `ScreenUpdate`s, so they measure the path the kiosk runs. It records visits, asks the
 suggestion service for a slate, and turns suggestions into plain `Card`s for the screen.
 
+The screen has three modes. With nobody in front of the kiosk it shows the attract loop
+(featured products, nothing logged); the first face switches to the shopper's picks; when the
+shopper has been gone for the visit's end time it returns to the attract loop. A shopper may
+pause face analysis: the session forgets the visit at once and shows the pause screen.
+
 The shopper nearest the screen (largest face) is the one served. Personalised content (their
-name, their own picks) needs a recognised face that also passed the liveness check, so a
-photo held up to the camera cannot pull a shopper's data; until then picks are generic.
+name, their own picks, their name on a staff alert) needs a recognised face that also passed the
+liveness check, so a photo held up to the camera cannot pull a shopper's data; until then picks
+are generic. The screen words everything itself (in the shopper's language) from the kinds
+here: greetings and reasons are data, not English text.
 """
 
 from __future__ import annotations
@@ -17,52 +24,92 @@ from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
 from pathlib import Path
 
 from kiosk.core.gallery import Gallery
 from kiosk.core.types import FaceResult, FrameResult
 from kiosk.core.vocabulary import RewardKind
+from kiosk.recommend.reasons import Reason
+from kiosk.services.alerts import AlertBoard, AlertKind, StaffAlert
+from kiosk.services.help_offer import HelpOffer, HelpState
+from kiosk.services.showcase import Showcase
 from kiosk.services.suggestions import ShopperState, Suggestion, SuggestionService
 from kiosk.services.visits import VisitRecorder
+from kiosk.store.catalog import Product
 
-GREETING_NOBODY = "Step closer for picks made for you"
-GREETING_GUEST = "Welcome!"
 VALENCE_WINDOW_S = 4.0
 
 
-def price_text(cents: int, currency: str = "€") -> str:
-    """1250 -> '€12.50'."""
-    return f"{currency}{cents // 100}.{cents % 100:02d}"
+class ScreenMode(StrEnum):
+    """What the shopper screen shows."""
+
+    ATTRACT = "attract"  # nobody in front: the featured-products loop
+    SHOPPER = "shopper"  # someone in front: greeting and picks
+    PAUSED = "paused"  # a shopper paused face analysis
+
+
+class GreetingKind(StrEnum):
+    """The line above the picks."""
+
+    NOBODY = "nobody"  # "Step closer for picks made for you"
+    GUEST = "guest"  # "Welcome!"
+    RETURNING = "returning"  # "Welcome back, <name>!" (recognised and live only)
+
+
+@dataclass(frozen=True, slots=True)
+class Greeting:
+    """A greeting and the name it uses ("" unless `RETURNING`)."""
+
+    kind: GreetingKind
+    name: str = ""
+
+
+GREETING_NOBODY = Greeting(GreetingKind.NOBODY)
+GREETING_GUEST = Greeting(GreetingKind.GUEST)
 
 
 @dataclass(frozen=True, slots=True)
 class Card:
-    """One product card as the screen shows it (plain data; the GUI draws it)."""
+    """One product as the screen shows it (plain data; the screen formats and words it).
+
+    Attributes:
+        price_cents, was_price_cents: in the catalog's currency (`was` 0 when not on offer).
+        image_path: absolute, or "" (the screen draws a placeholder).
+    """
 
     sku: str
     name: str
-    price_text: str
-    reason: str
+    price_cents: int
+    reason: Reason
     image_path: str
+    was_price_cents: int = 0
+    description: str = ""
+    location: str = ""
 
 
 @dataclass(frozen=True, slots=True)
 class ScreenUpdate:
-    """New content for the suggestions panel."""
+    """New content for the shopper screen."""
 
-    greeting: str
+    mode: ScreenMode
+    greeting: Greeting
     cards: tuple[Card, ...]
+    help: HelpState = HelpState.NONE
 
 
 @dataclass(slots=True)
 class ShopperSession:
-    """The shopper screen's logic: visits, suggestions, greeting (call on one thread only).
+    """The shopper screen's logic: visits, suggestions, greeting, help, alerts (one thread).
 
     Attributes:
         suggestions: chooses and logs the products (writes to SQLite: GUI thread only).
         visits: records who stood in front of the kiosk.
         valence_weights: emotion label -> valence weight (model manifest).
         catalog_root: product image paths are relative to it.
+        showcase: the attract loop's products (None: an empty loop).
+        help: when to offer "Need help?".
+        alerts: requests for staff (shown in staff mode).
         clock_hour: local time of day in hours (injectable).
     """
 
@@ -73,37 +120,78 @@ class ShopperSession:
     clock_hour: Callable[[], float] = field(
         default=lambda: datetime.now().hour + datetime.now().minute / 60.0
     )
+    showcase: Showcase | None = None
+    help: HelpOffer = field(default_factory=HelpOffer)
+    alerts: AlertBoard = field(default_factory=AlertBoard)
+    mode: ScreenMode = ScreenMode.ATTRACT
     _history: deque[tuple[float, float]] = field(default_factory=lambda: deque(maxlen=64))
     _track: int | None = None
     _last_face_s: float = -math.inf
-    _greeting: str = ""
+    _greeting: Greeting = GREETING_NOBODY
     _cards: tuple[Card, ...] = ()
     _enrolled: frozenset[int] | None = None
+    _holding: bool = False
+
+    def attract(self) -> ScreenUpdate:
+        """The attract loop (at start, after a shopper left, after a pause)."""
+        self.mode, self._greeting = ScreenMode.ATTRACT, GREETING_NOBODY
+        featured = self.showcase.featured() if self.showcase is not None else ()
+        cards = tuple(self._product_card(p, reason) for p, reason in featured)
+        return ScreenUpdate(ScreenMode.ATTRACT, GREETING_NOBODY, cards)
 
     def on_result(self, result: FrameResult, now_s: float) -> ScreenUpdate | None:
-        """Update visits; return new panel content when the slate or the greeting changes."""
+        """Update visits; return new screen content when anything on it changes."""
+        if self.mode is ScreenMode.PAUSED:
+            return None  # frames queued before the pause: nothing is analysed or recorded
         self.visits.on_result(result, now_s)
         face = max(result.faces, key=lambda f: f.box.width * f.box.height, default=None)
         if face is None:
-            if now_s - self._last_face_s > self.visits.end_after_s and self._track is not None:
-                self.suggestions.end_visit()
-                self._track = None
-                self._history.clear()
-            if self._track is not None or self._greeting == GREETING_NOBODY:
-                return None  # a short gap, or nothing new: keep the screen as it is
-            # Nobody to see suggestions: keep the cards, log nothing (an empty room teaches
-            # the learner nothing).
-            self._greeting = GREETING_NOBODY
-            return ScreenUpdate(GREETING_NOBODY, self._cards)
+            if self._track is not None and now_s - self._last_face_s > self.visits.end_after_s:
+                self._end_visit()
+                return self.attract()  # they left: back to the loop
+            return None  # a short gap, or still nobody: keep the screen as it is
         self._last_face_s = now_s
         if face.track_id != self._track:
             self._track = face.track_id
             self._history.clear()
-        return self._update(self._greet(face), face, now_s)
+            self.help.reset()
+        offered = self.help.on_face(face, now_s)
+        return self._update(self._greet(face), face, now_s, offered)
 
-    def on_interested(self, sku: str, now_s: float) -> None:
-        """A tap on "I'm interested": the strongest reward."""
-        self.suggestions.record(sku, RewardKind.TAP)
+    def on_interested(self, sku: str, now_s: float) -> StaffAlert:
+        """A tap on "I'm interested": the strongest reward (when the product is one of the
+        picks on screen), and an alert for staff."""
+        if self.suggestions.is_on_screen(sku):
+            self.suggestions.record(sku, RewardKind.TAP)
+        product = self.suggestions.product(sku)
+        name = product.name if product is not None else sku
+        return self.alerts.add(AlertKind.INTERESTED, sku, name, self._shopper_name())
+
+    def call_staff(self, now_s: float) -> tuple[StaffAlert, ScreenUpdate]:
+        """The shopper tapped "call staff": an alert, and the banner says staff are coming."""
+        self.help.called()
+        alert = self.alerts.add(AlertKind.HELP, shopper=self._shopper_name())
+        return alert, ScreenUpdate(self.mode, self._greeting, self._cards, self.help.state)
+
+    def decline_help(self) -> ScreenUpdate:
+        """The shopper closed the help offer (not offered again in this visit)."""
+        self.help.dismissed()
+        return ScreenUpdate(self.mode, self._greeting, self._cards, self.help.state)
+
+    def hold(self, holding: bool) -> None:
+        """Keep the picks on screen while the shopper reads a product's details."""
+        self._holding = holding
+
+    def pause(self, now_s: float) -> ScreenUpdate:
+        """A shopper opted out: end the visit now and clear everything personal."""
+        self._end_visit()
+        self.visits.close(now_s)
+        self.mode, self._greeting, self._cards = ScreenMode.PAUSED, GREETING_NOBODY, ()
+        return ScreenUpdate(ScreenMode.PAUSED, GREETING_NOBODY, ())
+
+    def resume(self) -> ScreenUpdate:
+        """Face analysis resumes: back to the attract loop."""
+        return self.attract()
 
     def on_gallery(self, gallery: Gallery) -> None:
         """A new gallery snapshot: whoever left it was forgotten, so drop what the session
@@ -118,23 +206,35 @@ class ShopperSession:
         self.suggestions.end_visit()
         self.visits.close(now_s)
 
-    def _personal_id(self, face: FaceResult) -> int | None:
-        return face.personal.person_id
+    def _end_visit(self) -> None:
+        self.suggestions.end_visit()
+        self._track, self._last_face_s, self._holding = None, -math.inf, False
+        self._history.clear()
+        self.help.reset()
 
-    def _greet(self, face: FaceResult) -> str:
-        person = face.personal
+    def _shopper_name(self) -> str:
+        greeting = self._greeting
+        return greeting.name if greeting.kind is GreetingKind.RETURNING else ""
+
+    def _greet(self, face: FaceResult) -> Greeting:
+        person = face.personal  # UNKNOWN until the face is live
         if not person.known:
             return GREETING_GUEST
-        return f"Welcome back, {person.name.title()}!"  # from the gallery snapshot
+        return Greeting(GreetingKind.RETURNING, person.name)  # from the gallery snapshot
 
-    def _update(self, greeting: str, face: FaceResult, now_s: float) -> ScreenUpdate | None:
-        slate = self.suggestions.suggest(self._view(face, now_s), now_s * 1000.0)
-        if not slate.changed and greeting == self._greeting:
+    def _update(
+        self, greeting: Greeting, face: FaceResult, now_s: float, force: bool
+    ) -> ScreenUpdate | None:
+        changed = force or greeting != self._greeting or self.mode is not ScreenMode.SHOPPER
+        if not self._holding:
+            slate = self.suggestions.suggest(self._view(face, now_s), now_s * 1000.0)
+            if slate.changed:
+                self._cards = tuple(self._card(s) for s in slate.suggestions)
+                changed = True
+        if not changed:
             return None
-        self._greeting = greeting
-        if slate.changed:
-            self._cards = tuple(self._card(s) for s in slate.suggestions)
-        return ScreenUpdate(greeting, self._cards)
+        self.mode, self._greeting = ScreenMode.SHOPPER, greeting
+        return ScreenUpdate(ScreenMode.SHOPPER, greeting, self._cards, self.help.state)
 
     def _view(self, face: FaceResult, now_s: float) -> ShopperState:
         score = self._valence_score(face)
@@ -144,7 +244,7 @@ class ShopperSession:
             self._history.popleft()
         change = self._history[-1][1] - self._history[0][1] if len(self._history) > 1 else 0.0
         return ShopperState(
-            person_id=self._personal_id(face),
+            person_id=face.personal.person_id,
             valence=face.valence,
             valence_change=max(-1.0, min(1.0, change)),
             masked=face.masked,
@@ -158,14 +258,32 @@ class ShopperSession:
         pairs = zip(face.emotion.labels, face.emotion.probs, strict=True)
         return sum(p * self.valence_weights.get(label, 0.0) for label, p in pairs)
 
-    def _card(self, suggestion: Suggestion) -> Card:
-        image = Path(suggestion.image_path)
-        if not image.is_absolute():
-            image = self.catalog_root / image
+    def _image(self, image_path: str) -> str:
+        if not image_path:
+            return ""
+        image = Path(image_path)
+        return str(image if image.is_absolute() else self.catalog_root / image)
+
+    def _card(self, s: Suggestion) -> Card:
         return Card(
-            suggestion.sku,
-            suggestion.name,
-            price_text(suggestion.price_cents),
-            suggestion.reason,
-            str(image),
+            s.sku,
+            s.name,
+            s.price_cents,
+            s.reason,
+            self._image(s.image_path),
+            s.was_price_cents,
+            s.description,
+            s.location,
+        )
+
+    def _product_card(self, p: Product, reason: Reason) -> Card:
+        return Card(
+            p.sku,
+            p.name,
+            p.price_cents,
+            reason,
+            self._image(p.image_path),
+            p.was_price_cents if p.on_offer else 0,
+            p.description,
+            p.location,
         )

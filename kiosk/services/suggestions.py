@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 
 import numpy as np
 
@@ -32,8 +34,9 @@ from kiosk.recommend.context import (
 from kiosk.recommend.linucb import LinUCB
 from kiosk.recommend.policies import Candidates, Item, Slate, make_policy
 from kiosk.recommend.position import examination
-from kiosk.recommend.reasons import ReasonInputs, reason_for
-from kiosk.store.catalog import Catalog
+from kiosk.recommend.reasons import Reason, reason_for
+from kiosk.services.showcase import reason_inputs
+from kiosk.store.catalog import Catalog, Product
 from kiosk.store.db import Store
 from kiosk.store.learning import ImpressionRecord, LearningLog
 
@@ -66,7 +69,12 @@ class ShopperState:
 
 @dataclass(frozen=True, slots=True)
 class Suggestion:
-    """One product on screen, with the shopper-readable reason it is there."""
+    """One product on screen, with the reason it is there (the screen words it).
+
+    Attributes:
+        was_price_cents: the price before an offer (0: not on offer).
+        description, location: for the product detail view ("" when the catalog has none).
+    """
 
     impression_id: int
     sku: str
@@ -74,8 +82,11 @@ class Suggestion:
     category: str
     price_cents: int
     image_path: str
-    reason: str
+    reason: Reason
     propensity: float
+    was_price_cents: int = 0
+    description: str = ""
+    location: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,12 +114,25 @@ class _OnScreen:
 class SuggestionService:
     """Chooses, explains and logs suggestions and learns from the rewards. One per thread."""
 
-    def __init__(self, store: Store, config: RecommendConfig, seed: int | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        config: RecommendConfig,
+        seed: int | None = None,
+        today: Callable[[], date] = date.today,
+    ) -> None:
         """Load the learner state and popularity from `store` (the caller closes the store).
+
+        Args:
+            store: the open database.
+            config: policy and slate settings.
+            seed: random seed of the policy (None: fresh).
+            today: the local date (for "New this week"; injectable).
 
         Raises:
             ValueError: `config.policy` is not a known policy.
         """
+        self._today_date = today
         self._config = config
         self._store = store
         self._catalog = Catalog(store)
@@ -163,6 +187,15 @@ class SuggestionService:
             self._shown_skus.clear()
             self._shown_cats.clear()
         return self._show(view, now_ms)
+
+    def is_on_screen(self, sku: str) -> bool:
+        """Whether `sku` is one of the products on screen now."""
+        screen = self._screen
+        return screen is not None and any(s.sku == sku for s in screen.suggestions)
+
+    def product(self, sku: str) -> Product | None:
+        """The catalog's product `sku` (shown or hidden), or None."""
+        return self._catalog.get(sku)
 
     def record(self, sku: str, kind: RewardKind) -> None:
         """A shopper's explicit action on a product on screen: "tap", "scan" or "purchase".
@@ -222,21 +255,15 @@ class SuggestionService:
             context, Candidates(items, dict(self._popularity)), self._config.k, self._rng
         )
         ids = self._log_slate(slate, context, view)
-        inputs = ReasonInputs(
-            product_names={p.sku: p.name for p in products.values()},
-            category_names={c.name: c.display_name for c in self._catalog.categories()},
-            popular_today=frozenset(k for k, v in self._today.items() if v > 0),
+        inputs = reason_inputs(
+            tuple(products.values()), self._catalog.categories(), self._today, self._today_date()
         )
         suggestions = tuple(
-            Suggestion(
-                impression_id=i,
-                sku=s.sku,
-                name=products[s.sku].name,
-                category=s.category,
-                price_cents=products[s.sku].price_cents,
-                image_path=products[s.sku].image_path,
-                reason=reason_for(s.sku, s.category, context, personal, inputs),
-                propensity=s.propensity,
+            _suggestion(
+                products[s.sku],
+                i,
+                reason_for(s.sku, s.category, context, personal, inputs),
+                s.propensity,
             )
             for s, i in zip(slate.items, ids, strict=True)
         )
@@ -325,3 +352,21 @@ def logged_examination(learning: LearningLog, k: int) -> tuple[float, ...]:
             rewards.append(min(1.0, row.explicit_reward) + row.valence_reward)
             propensities.append(p)
     return examination(slots, rewards, propensities, k)
+
+
+def _suggestion(
+    product: Product, impression_id: int, reason: Reason, propensity: float
+) -> Suggestion:
+    return Suggestion(
+        impression_id=impression_id,
+        sku=product.sku,
+        name=product.name,
+        category=product.category,
+        price_cents=product.price_cents,
+        image_path=product.image_path,
+        reason=reason,
+        propensity=propensity,
+        was_price_cents=product.was_price_cents if product.on_offer else 0,
+        description=product.description,
+        location=product.location,
+    )

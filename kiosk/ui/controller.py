@@ -16,7 +16,12 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from kiosk.camera.sources import FrameSource
 from kiosk.core.latest import LatestSlot
 from kiosk.core.types import Frame, FrameResult
-from kiosk.services.shopper_session import ScreenUpdate, ShopperSession
+from kiosk.services.shopper_session import (
+    GREETING_NOBODY,
+    ScreenMode,
+    ScreenUpdate,
+    ShopperSession,
+)
 from kiosk.ui.shopper import ShopperScreen, to_qimage
 from kiosk.ui.workers import (
     DARK,
@@ -56,6 +61,7 @@ class KioskController(QObject):
 
     sig_camera_state = Signal(object)  # CameraState, re-emitted on the GUI thread
     sig_packet_shown = Signal(object)  # FramePacket, after it is on screen
+    sig_alert = Signal(object)  # StaffAlert: a shopper asked for staff
 
     def __init__(
         self,
@@ -80,26 +86,48 @@ class KioskController(QObject):
         self.camera.sig_state.connect(self._on_camera_state)
         self.worker.sig_packet.connect(self._on_packet)
         self.worker.sig_error.connect(self._on_pipeline_error)
-        view.panel.sig_interested.connect(self._on_interested)
-        view.sig_pause_requested.connect(self.pause_analysis)
+        self._wire(view)
         self._stopped = False
+        self._opted_out = False
+        self._pending: ScreenUpdate | None = None
         self._resume = QTimer(self, singleShot=True)
         self._resume.timeout.connect(self.resume_analysis)
+        if session is not None:
+            self.show_update(session.attract())
+
+    def _wire(self, view: ShopperScreen) -> None:
+        view.sig_interested.connect(self._on_interested)
+        view.sig_pause_requested.connect(self.pause_analysis)
+        view.sig_resume_requested.connect(self.resume_analysis)
+        view.sig_detail.connect(self._on_detail)
+        view.sig_call_staff.connect(self._on_call_staff)
+        view.sig_decline_help.connect(self._on_decline_help)
 
     def pause_analysis(self, seconds: float = OPT_OUT_S) -> None:
-        """A shopper opted out: analyse (and record) no face for `seconds`."""
+        """A shopper opted out: every badge goes at once, and no face is analysed (or
+        recorded) for `seconds`; the screen counts down and offers to resume."""
         self.worker.set_paused(True)
-        self.view.video.show_status(
-            f"Face analysis is paused for {seconds / 60:.0f} minutes. Nothing is being analysed "
-            "or recorded."
-        )
+        self._opted_out = True
+        if self.session is not None:
+            self.session.pause(time.monotonic())
+        self.view.show_paused(seconds)
         self._resume.start(int(seconds * 1000))
 
     def resume_analysis(self) -> None:
-        """End an opt-out pause."""
+        """End an opt-out pause (time up, or "Resume now")."""
         self._resume.stop()
+        self._opted_out = False
         self.worker.set_paused(False)
         self.view.video.show_status("")
+        if self.session is not None:
+            self.show_update(self.session.resume())
+        else:
+            self.view.show_update(ScreenUpdate(ScreenMode.ATTRACT, GREETING_NOBODY, ()))
+
+    @property
+    def opted_out(self) -> bool:
+        """Whether a shopper's pause is running."""
+        return self._opted_out
 
     def start(self) -> None:
         """Start both threads."""
@@ -135,8 +163,8 @@ class KioskController(QObject):
         return self.worker.paused
 
     def _on_packet(self, packet: FramePacket) -> None:
-        if self._stopped:
-            return
+        if self._stopped or self._opted_out:
+            return  # after a pause began nothing queued before it is shown
         started = time.perf_counter()
         self.view.video.show_frame(to_qimage(packet.frame.image_bgr), packet.result)
         if self._camera_note:  # dark frames keep coming: keep saying why the picture is black
@@ -144,8 +172,9 @@ class KioskController(QObject):
         self.last_result = packet.result
         if self.session is not None:
             update = self.session.on_result(packet.result, time.monotonic())
-            if update is not None:
-                self.show_update(update)
+            if update is not None:  # drawn in the next turn of the event loop: a slate's
+                self._pending = update  # database writes and its layout do not add up
+                QTimer.singleShot(0, self._show_pending)
         elapsed = (time.perf_counter() - started) * 1000.0
         self.stats.frames += 1
         self.stats.handler_ms.append(elapsed)
@@ -153,22 +182,36 @@ class KioskController(QObject):
         self.sig_packet_shown.emit(packet)
 
     def show_update(self, update: ScreenUpdate) -> None:
-        """Put new content on the suggestions panel."""
-        self.view.panel.set_greeting(update.greeting)
-        self.view.panel.set_cards(update.cards)
+        """Put new content on the shopper screen."""
+        self._pending = None
+        self.view.show_update(update)
+
+    def _show_pending(self) -> None:
+        if self._pending is not None and not self._stopped:
+            self.show_update(self._pending)
 
     def _on_camera_state(self, state: CameraState) -> None:
+        note = ""
         if state.state == LOST:
-            retry = f"Retrying in {state.retry_in_s:.0f} s…"
-            self.view.video.show_status(f"The camera is not available ({state.detail}). {retry}")
+            retry = self.tr("Retrying in {seconds} s…").replace(
+                "{seconds}", f"{state.retry_in_s:.0f}"
+            )
+            self.view.video.show_status(
+                self.tr("The camera is not available ({detail}).").replace("{detail}", state.detail)
+                + " "
+                + retry
+            )
+            note = self.tr("No camera: suggestions are for everyone until it is back.")
         elif state.state == STARTING and self.last_result is None:
-            self.view.video.show_status("Starting the camera…")
+            self.view.video.show_status(self.tr("Starting the camera…"))
         elif state.state == DARK:
-            self._camera_note = "The picture is black: is the camera covered?"
+            self._camera_note = self.tr("The picture is black: is the camera covered?")
             self.view.video.show_status(self._camera_note)
+            note = self._camera_note
         elif state.state == LIVE:
             self._camera_note = ""
             self.view.video.show_status("")
+        self.view.attract.set_camera_note(note)
         self.sig_camera_state.emit(state)
 
     def _on_pipeline_error(self, message: str) -> None:
@@ -176,4 +219,18 @@ class KioskController(QObject):
 
     def _on_interested(self, sku: str) -> None:
         if self.session is not None:
-            self.session.on_interested(sku, time.monotonic())
+            self.sig_alert.emit(self.session.on_interested(sku, time.monotonic()))
+
+    def _on_detail(self, opened: bool) -> None:
+        if self.session is not None:
+            self.session.hold(opened)  # the picks stay while the shopper reads
+
+    def _on_call_staff(self) -> None:
+        if self.session is not None:
+            alert, update = self.session.call_staff(time.monotonic())
+            self.show_update(update)
+            self.sig_alert.emit(alert)
+
+    def _on_decline_help(self) -> None:
+        if self.session is not None:
+            self.show_update(self.session.decline_help())

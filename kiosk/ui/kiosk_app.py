@@ -6,18 +6,20 @@ models run on the worker threads.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from kiosk.camera.plan import plan_source
 from kiosk.config import KioskConfig
 from kiosk.errors import KioskError
 from kiosk.fleet.worker import start_worker
+from kiosk.services.alerts import StaffAlert
 from kiosk.services.demo import open_shopper_session, prepare_demo_data
 from kiosk.services.enrolment import Enrolment
 from kiosk.services.staff_access import NO_PIN_MESSAGE, StaffAccess
@@ -28,9 +30,11 @@ from kiosk.store.gallery_exchange import exchange_settings
 from kiosk.store.people import open_people, purge_unknown
 from kiosk.store.people_records import Consent
 from kiosk.store.staff_pin import PinFile
-from kiosk.ui.launch import build_shopper, qt_application
+from kiosk.ui.i18n import Translations
+from kiosk.ui.launch import apply_display, build_shopper, qt_application
+from kiosk.ui.money import Money
 from kiosk.ui.pin_dialog import PinDialog
-from kiosk.ui.shopper import Overlays
+from kiosk.ui.staff.alerts_tab import AlertsTab
 from kiosk.ui.staff.analytics_tab import AnalyticsTab
 from kiosk.ui.staff.catalog_tab import CatalogTab
 from kiosk.ui.staff.enrol_tab import EnrolTab
@@ -55,6 +59,8 @@ class KioskApp:
     ) -> None:
         self.config = config
         self._closed = False
+        self.translations = Translations()
+        self.translations.use(config.display.language)
         self.models = models
         self.people = open_people(config.paths, config.privacy.retention_days)
         if demo:
@@ -72,7 +78,9 @@ class KioskApp:
             self.view, kiosk_mode=fullscreen, cursor_hide_s=config.display.cursor_hide_s
         )
         self.staff = self._build_staff()
+        self._apply_staff_display(config)
         self.window.sig_staff_requested.connect(self.open_staff)
+        self.controller.sig_alert.connect(self._on_alert)
         self._backup_timer = QTimer(interval=BACKUP_CHECK_MS)
         self._backup_timer.timeout.connect(self.backup_if_due)
         self._backup_timer.start()
@@ -107,17 +115,28 @@ class KioskApp:
         self.gallery_tab.sig_changed.connect(self.refresh_gallery)
         self.gallery_tab.sig_reenrol.connect(self._reenrol)
         self.catalog_tab = CatalogTab(self.catalog, self.audit)
+        self.alerts_tab = AlertsTab()
+        self.alerts_tab.clear_button.clicked.connect(self._clear_alerts)
         self.analytics_tab = AnalyticsTab(self.people.store)
         self.settings_tab = SettingsTab(self.config, self.config_path, self.audit)
         self.settings_tab.sig_saved.connect(self._apply_settings)
-        for page, title in (
-            (self.enrol_tab, "Enrol"),
-            (self.gallery_tab, "Gallery"),
-            (self.catalog_tab, "Catalog"),
-            (self.analytics_tab, "Analytics"),
-            (self.settings_tab, "Settings"),
+        for page, key in (
+            (self.enrol_tab, "enrol"),
+            (self.gallery_tab, "gallery"),
+            (self.catalog_tab, "catalog"),
+            (self.alerts_tab, "alerts"),
+            (self.analytics_tab, "analytics"),
+            (self.settings_tab, "settings"),
         ):
-            staff.add_tab(page, title)
+            staff.add_tab(page, key)
+        for field in (
+            self.gallery_tab.search,
+            self.catalog_tab.search,
+            self.settings_tab.camera,
+            self.settings_tab.currency,
+        ):
+            staff.keyboard.attach(field)
+        staff.tabs.currentChanged.connect(lambda _: self._on_staff_tab())
         staff.sig_done.connect(self.close_staff)
         staff.sig_exit.connect(self.exit)
         return staff
@@ -139,7 +158,7 @@ class KioskApp:
 
     def _reenrol(self, person_id: int, name: str) -> None:
         self.enrol_tab.prepare_reenrol(person_id, name)
-        self.staff.tabs.setCurrentWidget(self.enrol_tab)
+        self.staff.show_page("enrol")
 
     def _poll(self) -> None:
         """Pick up gallery changes made by any process; show the chain's state to staff."""
@@ -180,7 +199,11 @@ class KioskApp:
     def open_staff(self) -> None:
         """Ask for the PIN and show staff mode (locked, saying how to set a PIN, if none is)."""
         if not self.access.is_set():
-            QMessageBox.information(self.window, "Staff mode is locked", NO_PIN_MESSAGE)
+            QMessageBox.information(
+                self.window,
+                QCoreApplication.translate("KioskApp", "Staff mode is locked"),
+                NO_PIN_MESSAGE,
+            )
             return
         dialog = PinDialog(self.access, self.window)
         if dialog.exec() != PinDialog.DialogCode.Accepted:
@@ -190,6 +213,7 @@ class KioskApp:
         self.audit("staff", "signed in")
         self.analytics_tab.refresh()
         self.window.show_staff(self.staff)
+        self._on_staff_tab()
 
     def close_staff(self) -> None:
         """Back to the shopper view (enrolment in progress is cancelled)."""
@@ -197,10 +221,48 @@ class KioskApp:
         self.window.show_shopper()
 
     def _apply_settings(self, config: KioskConfig) -> None:
+        """Settings staff saved that apply at once (the rest wait for a restart)."""
+        self.config = dataclasses.replace(self.config, display=config.display)
+        if config.display.language != self.translations.language:
+            self.translations.use(config.display.language)
+        apply_display(self.view, self.config)
+        self._apply_staff_display(self.config)
+
+    def _apply_staff_display(self, config: KioskConfig) -> None:
         display = config.display
-        self.view.video.overlays = Overlays(
-            display.show_names, display.show_emotion, display.show_mask
-        )
+        self.catalog_tab.money = Money(display.currency, display.language)
+        self.catalog_tab.refresh()
+        self.gallery_tab.language = display.language
+        self.staff.keyboard.set_language(display.language)
+
+    def _on_alert(self, alert: StaffAlert) -> None:
+        """A shopper asked for staff: count it where staff look, and beep if asked to."""
+        board = self.session.alerts
+        self.alerts_tab.show_alerts(board.recent())
+        if self.window.stack.currentWidget() is self.staff and (
+            self.staff.tabs.currentWidget() is self.alerts_tab
+        ):
+            board.mark_seen()
+        self._show_alert_count()
+        if self.config.display.alert_sound:
+            QApplication.beep()
+        log.info("staff alert: %s", alert.kind)  # never the product or the shopper's name
+
+    def _on_staff_tab(self) -> None:
+        if self.staff.tabs.currentWidget() is self.alerts_tab:
+            self.session.alerts.mark_seen()
+            self.alerts_tab.show_alerts(self.session.alerts.recent())
+            self._show_alert_count()
+
+    def _clear_alerts(self) -> None:
+        self.session.alerts.clear()
+        self.alerts_tab.show_alerts(())
+        self._show_alert_count()
+
+    def _show_alert_count(self) -> None:
+        unseen = self.session.alerts.unseen
+        self.view.set_alerts(unseen)
+        self.staff.set_alerts(unseen)
 
     def exit(self) -> None:
         """Staff chose to close the kiosk."""
@@ -214,6 +276,7 @@ class KioskApp:
         if self._closed:
             return
         self._closed = True
+        self.window.hide()  # nothing on screen may reach for the store once it is closed
         self._backup_timer.stop()
         self._poll_timer.stop()
         self._purge_timer.stop()

@@ -1,6 +1,8 @@
 """`kiosk screenshot`: the real kiosk in demo mode, photographed at set moments (README images).
 
-Runs offscreen (or on Xvfb); the demo data goes to a temporary directory.
+Runs offscreen (or on Xvfb); the demo data goes to a temporary directory. The attract screen is
+taken before the camera starts (nobody is in front of the kiosk yet); the other shots follow the
+demo clip, at the window sizes of common displays.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
 
 from kiosk.config import KioskConfig
 from kiosk.services.demo import demo_config
@@ -19,34 +22,53 @@ from kiosk.ui.kiosk_app import KioskApp
 from kiosk.ui.launch import qt_application
 from kiosk.vision.models import VisionModels
 
-SIZE = (1280, 760)
+SIZE = (1280, 800)
+FULL_HD = (1920, 1080)
+PORTRAIT = (1080, 1920)
 
 
 @dataclass(frozen=True, slots=True)
 class Shot:
-    """Take `name`.png `at_s` seconds after start, after `prepare` ran."""
+    """Take `name`.png `at_s` seconds after start, at `size`, after `prepare` ran."""
 
     name: str
     at_s: float
     prepare: Callable[[KioskApp], None]
+    size: tuple[int, int] = SIZE
 
 
 def _shopper(kiosk: KioskApp) -> None:
+    kiosk.view.detail.close_detail()
     kiosk.window.show_shopper()
+
+
+def _detail(kiosk: KioskApp) -> None:
+    _shopper(kiosk)
+    cards = [c for c in kiosk.view.panel.cards if c.isVisible() and c.sku]
+    if cards:
+        kiosk.view.open_detail(cards[0].sku)
 
 
 def _staff(tab: str) -> Callable[[KioskApp], None]:
     def show(kiosk: KioskApp) -> None:
+        kiosk.view.detail.close_detail()
         kiosk.staff.sign_in("Dana (demo)")
-        pages = {kiosk.staff.tabs.tabText(i): i for i in range(kiosk.staff.tabs.count())}
-        kiosk.staff.tabs.setCurrentIndex(pages[tab])
+        kiosk.staff.show_page(tab)
         kiosk.window.show_staff(kiosk.staff)
 
     return show
 
 
+def _alerts(kiosk: KioskApp) -> None:
+    """Two shoppers tap "I'm interested" on the cards on screen, then staff look."""
+    _shopper(kiosk)
+    for card in [c for c in kiosk.view.panel.cards if c.isVisible() and c.sku][:2]:
+        card.button.click()
+    _staff("alerts")(kiosk)
+
+
 def _enrolment(kiosk: KioskApp) -> None:
-    _staff("Enrol")(kiosk)
+    _staff("enrol")(kiosk)
     kiosk.enrol_tab.name.setText("Alex Example")
     kiosk.enrol_tab.consent.setChecked(True)
     kiosk.enrol_tab.start()
@@ -54,15 +76,19 @@ def _enrolment(kiosk: KioskApp) -> None:
 
 def _analytics(kiosk: KioskApp) -> None:
     kiosk.enrol_tab.cancel()
-    _staff("Analytics")(kiosk)
+    _staff("analytics")(kiosk)
     kiosk.analytics_tab.refresh()
 
 
 SHOTS = (
     Shot("shopper", 3.0, _shopper),
+    Shot("shopper_1080p", 7.0, _shopper, FULL_HD),
+    Shot("shopper_portrait", 8.4, _shopper, PORTRAIT),
+    Shot("product_detail", 9.6, _detail, FULL_HD),
     Shot("shopper_masked", 11.2, _shopper),
-    Shot("gallery", 12.0, _staff("Gallery")),
-    Shot("catalog", 13.0, _staff("Catalog")),
+    Shot("staff_alerts", 12.0, _alerts),
+    Shot("gallery", 12.8, _staff("gallery")),
+    Shot("catalog", 13.6, _staff("catalog")),
     Shot("enrolment", 16.5, _enrolment),
     Shot("analytics", 18.0, _analytics),
 )
@@ -76,13 +102,15 @@ def take_screenshots(config: KioskConfig, models: VisionModels, out_dir: Path) -
     with tempfile.TemporaryDirectory(prefix="kiosk-shots-") as tmp:
         paths = dataclasses.replace(config.paths, data_dir=Path(tmp))
         kiosk = KioskApp(demo_config(dataclasses.replace(config, paths=paths)), models, demo=True)
-        kiosk.window.resize(*SIZE)
+        kiosk.window.resize(*FULL_HD)
         kiosk.window.show()
+        app.processEvents()
+        saved.append(_grab(kiosk, Shot("attract", 0.0, _shopper, FULL_HD), out_dir))
         kiosk.controller.start()
         for shot in SHOTS:
             lead_ms = 900 if shot.prepare is _enrolment else 400  # let capture get going
             prepare_at = max(0, int(shot.at_s * 1000) - lead_ms)
-            QTimer.singleShot(prepare_at, lambda s=shot: s.prepare(kiosk))
+            QTimer.singleShot(prepare_at, lambda s=shot: _prepare(kiosk, s))
             QTimer.singleShot(
                 int(shot.at_s * 1000), lambda s=shot: saved.append(_grab(kiosk, s, out_dir))
             )
@@ -90,6 +118,13 @@ def take_screenshots(config: KioskConfig, models: VisionModels, out_dir: Path) -
         app.exec()
         kiosk.shutdown()
     return saved
+
+
+def _prepare(kiosk: KioskApp, shot: Shot) -> None:
+    for _ in range(3):  # the layout follows the new shape, then its minimum size does
+        kiosk.window.resize(*shot.size)
+        QApplication.processEvents()
+    shot.prepare(kiosk)
 
 
 def _grab(kiosk: KioskApp, shot: Shot, out_dir: Path) -> Path:

@@ -7,8 +7,8 @@ rich text, showing local files or stretching the kiosk off its screen.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QMessageBox, QPushButton, QWidget
+from PySide6.QtCore import QEasingCurve, QPropertyAnimation, Qt
+from PySide6.QtWidgets import QGraphicsOpacityEffect, QLabel, QMessageBox, QPushButton, QWidget
 
 
 def label(text: str = "", name: str = "", *, wrap: bool = False) -> QLabel:
@@ -37,3 +37,20 @@ def button(text: str, name: str = "") -> QPushButton:
         widget.setObjectName(name)
     widget.setCursor(Qt.CursorShape.PointingHandCursor)
     return widget
+
+
+def fade_effect(
+    widget: QWidget, duration_ms: int, owner: QWidget
+) -> tuple[QGraphicsOpacityEffect, QPropertyAnimation]:
+    """An opacity effect on `widget` (off until used) and a fade-in animation of it that
+    switches the effect off again when done (an effect costs on every repaint)."""
+    effect = QGraphicsOpacityEffect(widget)
+    effect.setEnabled(False)
+    widget.setGraphicsEffect(effect)
+    fade = QPropertyAnimation(effect, b"opacity", owner)
+    fade.setDuration(duration_ms)
+    fade.setStartValue(0.0)
+    fade.setEndValue(1.0)
+    fade.setEasingCurve(QEasingCurve.Type.OutCubic)
+    fade.finished.connect(lambda: effect.setEnabled(False))
+    return effect, fade

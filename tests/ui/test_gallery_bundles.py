@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 
 import numpy as np
 import pytest
-from PySide6.QtWidgets import QFileDialog, QInputDialog
+from PySide6.QtWidgets import QFileDialog
 from pytestqt.qtbot import QtBot
 
 from kiosk.config import PathsConfig
@@ -39,7 +39,7 @@ def people(tmp_path: Path) -> Iterator[PeopleStore]:
 def answers(monkeypatch: pytest.MonkeyPatch, path: str, texts: list[str]) -> None:
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a: (path, ""))
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a: (path, ""))
-    monkeypatch.setattr(QInputDialog, "getText", lambda *a: (texts.pop(0), True))
+    monkeypatch.setattr(gallery_tab, "ask_text", lambda *a, **k: texts.pop(0))
 
 
 def recording(calls: list[str], real: Callable[..., T]) -> Callable[..., T]:

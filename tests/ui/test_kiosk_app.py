@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from kiosk.config import KioskConfig
+from kiosk.config import LANGUAGES, KioskConfig
 from kiosk.core.enrol_rules import PoseStep
 from kiosk.services.demo import demo_config
 from kiosk.services.enrolment import EnrolFeedback
@@ -131,12 +131,13 @@ class _AlwaysLive:
 
 def test_settings_are_saved_atomically(qtbot: QtBot, kiosk: KioskApp) -> None:
     tab = kiosk.settings_tab
-    tab.emotion_badge.setChecked(False)
+    assert kiosk.view.video.overlays.emotion is False  # private by default
+    tab.emotion_badge.setChecked(True)
     tab.retention.setValue(3)
     tab.save()
     text = kiosk.config_path.read_text()
-    assert "retention_days = 3" in text and "show_emotion = false" in text
-    assert kiosk.view.video.overlays.emotion is False
+    assert "retention_days = 3" in text and "show_emotion = true" in text
+    assert kiosk.view.video.overlays.emotion is True
 
 
 def test_demo_mode_never_touches_the_shop_data(config: KioskConfig) -> None:
@@ -232,3 +233,52 @@ def test_staff_mode_shows_when_the_chain_is_offline(
     finally:
         app.shutdown()
     assert app.fleet is not None and not app.fleet._thread.is_alive()
+
+
+def test_interest_reaches_the_staff_alert_list_with_a_sound(
+    qtbot: QtBot, kiosk: KioskApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    beeps: list[int] = []
+    monkeypatch.setattr("kiosk.ui.kiosk_app.QApplication.beep", lambda: beeps.append(1))
+    display = dataclasses.replace(kiosk.config.display, alert_sound=True)
+    kiosk.config = dataclasses.replace(kiosk.config, display=display)
+    card = kiosk.view.panel.cards[0]
+    qtbot.waitUntil(lambda: card.isVisible() and bool(card.sku), timeout=30_000)
+    name = card.name.text()
+    card.button.click()
+    assert beeps == [1]
+    assert kiosk.view.staff_button.text() == "Staff · 1"  # a count, never a name
+    table = kiosk.alerts_tab.table
+    row = [table.item(0, c).text() for c in range(1, 4)]  # type: ignore[union-attr]
+    assert row == ["interested in", name, "not recognised"]  # the demo's photos never go live
+    kiosk.staff.sign_in("Dana")
+    kiosk.window.show_staff(kiosk.staff)
+    kiosk.staff.show_page("alerts")
+    assert kiosk.session.alerts.unseen == 0 and kiosk.view.staff_button.text() == "Staff"
+    assert kiosk.staff.tabs.tabText(kiosk.staff.tabs.currentIndex()) == "Alerts"
+
+
+def test_staff_switch_the_language_and_every_screen_follows(qtbot: QtBot, kiosk: KioskApp) -> None:
+    tab = kiosk.settings_tab
+    tab.language.setCurrentIndex(LANGUAGES.index("de"))
+    tab.currency.setText("chf")
+    tab.save()
+    assert kiosk.translations.language == "de"
+    qtbot.waitUntil(lambda: kiosk.staff.back.text() == "Zurück zum Geschäft")  # LanguageChange
+    assert kiosk.staff.tabs.tabText(0) == "Registrieren"
+    assert "Gesichter" in kiosk.view.notice.text()
+    assert tab.save_button.text() == "Einstellungen speichern"
+    card = kiosk.view.panel.cards[0]
+    qtbot.waitUntil(lambda: card.isVisible() and bool(card.sku), timeout=30_000)
+    assert card.button.text() == "Interessiert mich"
+    assert card.price.text().endswith("\u00a0CHF") and "," in card.price.text()
+    tab.language.setCurrentIndex(LANGUAGES.index("zh_CN"))
+    tab.save()
+    qtbot.waitUntil(lambda: kiosk.view.pause_button.text() == "暂停")
+    assert card.button.text() == "我感兴趣"
+    tab.language.setCurrentIndex(LANGUAGES.index("en"))
+    tab.currency.setText("EUR")
+    tab.save()
+    qtbot.waitUntil(lambda: kiosk.view.pause_button.text() == "Pause")
+    assert card.button.text() == "I'm interested"
+    assert 'language = "en"' in kiosk.config_path.read_text()

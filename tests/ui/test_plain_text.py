@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
+from kiosk.recommend.reasons import Reason, ReasonKind
 from kiosk.services.shopper_session import Card
 from kiosk.ui.shopper import ShopperScreen
 from kiosk.ui.widgets import confirm
@@ -20,7 +21,8 @@ def test_html_in_a_product_and_a_greeting_stays_text(qtbot: QtBot) -> None:
     qtbot.addWidget(screen)
     screen.resize(1280, 760)
     screen.panel.set_greeting(f"Welcome back, {HUGE}!")
-    screen.panel.set_cards([Card("SKU<b>", HUGE, "€1.00", HUGE, "")] * 3)
+    reason = Reason(ReasonKind.INTERESTED_BEFORE, HUGE)
+    screen.panel.set_cards([Card("SKU<b>", HUGE, 100, reason, "", 0, HUGE, HUGE)] * 3)
     screen.show()
     labels = screen.findChildren(QLabel)
     texts = [lab for lab in labels if lab.text()]

@@ -171,14 +171,18 @@ def test_a_shopper_can_pause_face_analysis(
     view, controller = start(qtbot, config, vision_models, demo_gallery, plan)
     try:
         qtbot.waitUntil(lambda: view.video.frames_shown > 3, timeout=30_000)
-        view.sig_pause_requested.emit()  # the dialog's "Pause for 2 minutes"
-        assert controller.paused
-        assert "paused" in view.video._status
+        view.pause_button.click()  # "Pause" (the privacy dialog offers it too)
+        assert controller.paused and controller.opted_out
+        assert view.pages.currentWidget() is view.pause_page
+        assert view.video._image is None and view.video._result is None  # badges gone at once
+        assert view.pause_page.count.text() in {"2:00", "1:59"}
         qtbot.wait(300)
         shown = controller.stats.frames
         qtbot.wait(500)
         assert controller.stats.frames == shown  # nothing analysed while paused
-        controller.pause_analysis(0.2)
+        view.pause_page.resume.click()  # "Resume now"
+        assert not controller.paused and view.pages.currentWidget() is view.attract
+        controller.pause_analysis(0.2)  # and a pause ends by itself
         qtbot.waitUntil(lambda: not controller.paused, timeout=5_000)
         qtbot.waitUntil(lambda: controller.stats.frames > shown, timeout=10_000)
     finally:

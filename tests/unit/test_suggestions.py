@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,8 @@ import pytest
 from kiosk.config import RecommendConfig
 from kiosk.core.vocabulary import RewardKind, Valence
 from kiosk.errors import InputError
+from kiosk.recommend.reasons import ReasonKind, english
+from kiosk.services.showcase import reason_inputs
 from kiosk.services.suggestions import ShopperState, SuggestionService
 from kiosk.store.catalog import Catalog
 from kiosk.store.db import Store, utc_now
@@ -95,32 +98,86 @@ def test_every_impression_is_logged_with_policy_propensity_and_safe_context(stor
     assert len({json.loads(r["context"])["slate"] for r in rows}) == 1
 
 
-def test_reasons_read_like_a_shop_assistant(store: Store) -> None:
+def test_reasons_are_true_and_never_about_the_shoppers_mood(store: Store) -> None:
     person = add_person(store, ["books"])
     svc = service(store, "rules")
     known = svc.suggest(ShopperState(person, Valence.NEUTRAL), 0.0)
-    reasons = {s.category: s.reason for s in known.suggestions}
+    reasons = {s.category: english(s.reason) for s in known.suggestions}
     assert reasons["books"] == "Because you like books"
     svc.end_visit()
     sad = svc.suggest(ShopperState(None, Valence.NEGATIVE), 10.0)
-    assert "Something to cheer you up" in {s.reason for s in sad.suggestions}
+    assert {s.reason.kind for s in sad.suggestions} == {ReasonKind.FROM_RANGE}  # nothing known
+    assert not any("cheer" in english(s.reason).lower() for s in sad.suggestions)
     sku = sad.suggestions[0].sku
     svc.record(sku, RewardKind.TAP)
     svc.end_visit()
-    again = service(store, "popularity").suggest(ShopperState(None, Valence.NEUTRAL), 0.0)
-    assert {s.sku: s.reason for s in again.suggestions}[sku] == "Popular today"
+    once = service(store, "popularity").suggest(ShopperState(None, Valence.NEUTRAL), 0.0)
+    assert {s.sku: s.reason.kind for s in once.suggestions}[sku] is ReasonKind.FROM_RANGE
+    again = service(store, "popularity")
+    again.suggest(ShopperState(None, Valence.NEUTRAL), 0.0)
+    again.record(sku, RewardKind.TAP)  # a second shopper today: now it is popular
+    popular = service(store, "popularity").suggest(ShopperState(None, Valence.NEUTRAL), 0.0)
+    assert english({s.sku: s.reason for s in popular.suggestions}[sku]) == (
+        "Popular in this store today"
+    )
 
 
-def test_because_you_liked_names_the_product_tapped_before(store: Store) -> None:
+def test_offers_and_new_arrivals_come_from_the_catalog(tmp_path: Path) -> None:
+    csv = (
+        "sku,name,category,price,was_price,added,location\n"
+        "S1,Crisps,snacks,1.80,2.40,,Aisle 1\n"
+        "S2,Chocolate,snacks,2.50,,2025-03-28,Aisle 1\n"
+        "S3,Gummies,snacks,1.50,,2025-03-01,\n"
+        "B1,Novel,books,9.99,,,\n"
+    )
+    (tmp_path / "c.csv").write_text(csv, encoding="utf-8")
+    with Store(tmp_path / "k.db") as store:
+        assert Catalog(store).import_file(tmp_path / "c.csv").ok
+        config = RecommendConfig(policy="popularity", k=4, min_dwell_ms=1000)
+        svc = SuggestionService(store, config, seed=0, today=lambda: date(2025, 3, 31))
+        shown = svc.suggest(ShopperState(None, Valence.NEUTRAL), 0.0)
+    kinds = {s.sku: s.reason.kind for s in shown.suggestions}
+    # three snacks and a book, at most two snacks: the greedy slate (this seed) is B1, S1, S2
+    assert kinds == {
+        "B1": ReasonKind.FROM_RANGE,
+        "S1": ReasonKind.ON_OFFER,
+        "S2": ReasonKind.NEW_THIS_WEEK,
+    }
+    offer = next(s for s in shown.suggestions if s.sku == "S1")
+    assert (offer.was_price_cents, offer.location) == (240, "Aisle 1")
+    assert reason_for_gummies_is_not_new(store_path=tmp_path)
+
+
+def reason_for_gummies_is_not_new(store_path: Path) -> bool:
+    """S3 arrived a month before 'today': not new this week."""
+    with Store(store_path / "k.db") as store:
+        products = Catalog(store).products()
+        inputs = reason_inputs(products, Catalog(store).categories(), {}, date(2025, 3, 31))
+    return inputs.new_this_week == {"S2"} and inputs.on_offer == {"S1"}
+
+
+def test_because_you_were_interested_names_the_product_tapped_before(store: Store) -> None:
     person = add_person(store, ["snacks"])
     svc = service(store, "rules")
     first = svc.suggest(ShopperState(person, Valence.NEUTRAL), 0.0)
     liked = first.suggestions[0]
-    assert liked.reason == "Because you like snacks"
+    assert english(liked.reason) == "Because you like snacks"
     svc.record(liked.sku, RewardKind.PURCHASE)
     later = svc.suggest(ShopperState(person, Valence.NEUTRAL), 5000.0)
     same_category = [s for s in later.suggestions if s.category == liked.category]
-    assert same_category and same_category[0].reason == f"Because you liked {liked.name}"
+    assert same_category
+    assert english(same_category[0].reason) == f"Because you were interested in {liked.name}"
+
+
+def test_no_slate_holds_more_than_two_products_of_one_category(store: Store) -> None:
+    person = add_person(store, ["snacks"])  # the rules would fill the screen with snacks
+    for policy in ("rules", "bandit", "popularity", "random"):
+        svc = service(store, policy)
+        for t in range(30):
+            slate = svc.suggest(ShopperState(person, Valence.NEGATIVE), t * 1000.0)
+            categories = [s.category for s in slate.suggestions]
+            assert max(categories.count(c) for c in categories) <= 2, (policy, categories)
+        svc.end_visit()
 
 
 def test_rewards_explicit_and_valence_credit(store: Store) -> None:

@@ -20,6 +20,12 @@ def register(verbs: Subparsers) -> None:
         "per second, the GUI thread's time per frame and its longest stall. Asserts nothing.",
     )
     p.add_argument("--seconds", type=float, default=30.0, help="how long to run (default 30)")
+    p.add_argument(
+        "--size",
+        default="1920x1080",
+        metavar="WxH",
+        help="window size in pixels (default 1920x1080; e.g. 1280x800, 3840x2160, 1080x1920)",
+    )
     add_json(p)
     p.set_defaults(handler=_cmd_bench_gui)
 
@@ -28,11 +34,12 @@ def _cmd_bench_gui(args: argparse.Namespace, config: KioskConfig, console: Conso
     from kiosk.commands.bench.gui import bench_gui  # Qt only when asked
 
     with progress() as bar:
-        report = bench_gui(config, args.seconds, bar)
+        report = bench_gui(config, args.seconds, args.size, bar)
     if args.json:
         print(to_json(report))
         return 0
     console.print(
+        f"{report.width}x{report.height}: "
         f"{report.frames_shown} frames shown in {report.seconds:.1f} s: "
         f"{report.display_fps:.1f} frames/s (the clip plays at 15); "
         f"GUI thread per frame p50 {report.handler_p50_ms:.2f} ms, max "

@@ -15,17 +15,31 @@ from kiosk.services.demo import scratch_kiosk
 from kiosk.ui.bench import GuiBenchReport, run_gui_bench
 
 
-def bench_gui(config: KioskConfig, seconds: float, progress: Progress = SILENT) -> GuiBenchReport:
-    """Run the shopper screen for `seconds` and measure (Qt is started here).
+def bench_gui(
+    config: KioskConfig, seconds: float, size: str = "1920x1080", progress: Progress = SILENT
+) -> GuiBenchReport:
+    """Run the shopper screen for `seconds` at `size` ("WxH") and measure (Qt starts here).
 
     Raises:
-        InputError: `seconds` is not positive.
+        InputError: `seconds` is not positive, or `size` is not like 1920x1080.
         ModelError: a model file is missing or broken.
     """
     if seconds <= 0:
         raise InputError(f"--seconds must be positive, got {seconds}")
+    width, _, height = size.lower().partition("x")
+    if not (
+        width.isdigit() and height.isdigit() and 160 <= int(width) <= 8192 >= int(height) >= 120
+    ):
+        raise InputError(f"--size must be WIDTHxHEIGHT in pixels like 1920x1080, got {size!r}")
     with load_models(config) as models:
         gallery = gallery_from_folder(models, demo_people_dir()).gallery
         with scratch_kiosk(config, models, gallery) as kiosk:
             progress.note(f"running the shopper screen for {seconds:.0f} s…")
-            return run_gui_bench(config, models, kiosk.gallery, seconds, kiosk.session)
+            return run_gui_bench(
+                config,
+                models,
+                kiosk.gallery,
+                seconds,
+                kiosk.session,
+                size=(int(width), int(height)),
+            )

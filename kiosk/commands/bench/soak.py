@@ -30,7 +30,7 @@ from kiosk.core.types import Frame
 from kiosk.errors import InputError
 from kiosk.paths import demo_catalog, demo_people_dir
 from kiosk.services.demo import ScratchKiosk, scratch_kiosk
-from kiosk.services.shopper_session import Card
+from kiosk.services.shopper_session import Card, ScreenMode
 from kiosk.vision.models import VisionModels
 from kiosk.vision.pipeline import Pipeline
 
@@ -164,7 +164,8 @@ def _step(kiosk: ScratchKiosk, pipeline: Pipeline, frame: Frame, tally: _Tally) 
     result = pipeline.process(frame)
     tally.identified += any(f.identity.known for f in result.faces)
     update = kiosk.session.on_result(result, frame.timestamp_ms / 1000.0)
-    if update is not None and update.cards and update.cards != tally.last_cards:
+    picks = update is not None and update.mode is ScreenMode.SHOPPER and bool(update.cards)
+    if update is not None and picks and update.cards != tally.last_cards:
         tally.last_cards = update.cards
         tally.slates += 1
         if tally.slates % TAP_EVERY_SLATES == 0:

@@ -1,13 +1,19 @@
-"""Catalog: browse and search products, show or hide them, import a catalog file."""
+"""Catalog: browse and search products (hidden ones too), show or hide them, import a file.
+
+Re-importing a catalog keeps hidden what staff hid, unless "Show hidden products again" is
+ticked; a file with problems is not imported, and each problem is listed on its own line.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QFileDialog,
     QHBoxLayout,
     QLineEdit,
@@ -17,12 +23,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kiosk.core.catalog_rows import RowError
 from kiosk.errors import KioskError
-from kiosk.services.shopper_session import price_text
-from kiosk.store.catalog import Catalog, Product
+from kiosk.store.catalog import Catalog, ImportReport, Product
+from kiosk.ui.money import Money
 from kiosk.ui.widgets import button, label
 
-COLUMNS = ("shown", "sku", "name", "category", "price", "tags")
+COLUMNS = 7
+MAX_ERRORS_SHOWN = 12
 
 
 class CatalogTab(QWidget):
@@ -31,31 +39,86 @@ class CatalogTab(QWidget):
     def __init__(self, catalog: Catalog, audit: Callable[[str, str], None]) -> None:
         super().__init__()
         self.catalog = catalog
+        self.money = Money()
         self._audit = audit
         self._filling = False
-        self.search = QLineEdit(placeholderText="Search products (name, tag, category)")
+        self._stale = True
+        self.search = QLineEdit()
         self.search.textChanged.connect(self.refresh)
-        import_button = button("Import catalog file…")
-        import_button.clicked.connect(self.import_file)
+        self.import_button = button("")
+        self.import_button.clicked.connect(self.import_file)
+        self.show_hidden = QCheckBox()
         top = QHBoxLayout()
         top.addWidget(self.search, 1)
-        top.addWidget(import_button)
-        self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setHorizontalHeaderLabels(COLUMNS)
+        top.addWidget(self.show_hidden)
+        top.addWidget(self.import_button)
+        self.table = QTableWidget(0, COLUMNS)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.verticalHeader().hide()
         self.table.itemChanged.connect(self._on_item_changed)
         self.status = label("", "cardReason", wrap=True)
+        self.errors = label("", "error", wrap=True)
+        self.errors.hide()
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.status)
-        self.refresh()
+        layout.addWidget(self.errors)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        """Words in the current language."""
+        self.search.setPlaceholderText(
+            self.tr("Search products, hidden ones too (name, tag, category)")
+        )
+        self.import_button.setText(self.tr("Import catalog file…"))
+        self.show_hidden.setText(self.tr("Show hidden products again"))
+        self.show_hidden.setToolTip(
+            self.tr(
+                "When ticked, an import shows again the products staff hid, if the file lists "
+                "them as shown. When not ticked, hidden products stay hidden."
+            )
+        )
+        self.table.setHorizontalHeaderLabels(
+            [
+                self.tr("shown"),
+                self.tr("sku"),
+                self.tr("name"),
+                self.tr("category"),
+                self.tr("price"),
+                self.tr("where"),
+                self.tr("tags"),
+            ]
+        )
+        self._refresh_when_shown()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt override)
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def _refresh_when_shown(self) -> None:
+        """Rows hold words too: reload now if on screen, else when next shown."""
+        if self.isVisible():
+            self.refresh()
+        else:
+            self._stale = True
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt override)
+        super().showEvent(event)
+        if self._stale:
+            self._stale = False
+            self.refresh()
 
     def refresh(self) -> None:
-        """Reload the table (every product, or the search hits)."""
+        """Reload the table (every product, or the search hits, hidden ones included)."""
         text = self.search.text().strip()
-        products = self.catalog.search(text) if text else self.catalog.products(active_only=False)
+        products = (
+            self.catalog.search(text, include_hidden=True)
+            if text
+            else self.catalog.products(active_only=False)
+        )
         self._filling = True
         self.table.setRowCount(len(products))
         for row, product in enumerate(products):
@@ -63,7 +126,16 @@ class CatalogTab(QWidget):
         self._filling = False
         self.table.resizeColumnsToContents()
         hidden = sum(1 for p in products if not p.active)
-        self.status.setText(f"{len(products)} products, {hidden} hidden from suggestions.")
+        if not products and not text:
+            self.status.setText(
+                self.tr("The catalog is empty: import a CSV or JSON file (see catalog/README.md).")
+            )
+            return
+        self.status.setText(
+            self.tr("{count} products, {hidden} hidden from suggestions.")
+            .replace("{count}", str(len(products)))
+            .replace("{hidden}", str(hidden))
+        )
 
     def _fill(self, row: int, product: Product) -> None:
         shown = QTableWidgetItem()
@@ -75,7 +147,8 @@ class CatalogTab(QWidget):
             product.sku,
             product.name,
             product.category,
-            price_text(product.price_cents),
+            self.money.text(product.price_cents),
+            product.location,
             ", ".join(product.tags),
         )
         for column, value in enumerate(values, start=1):
@@ -92,26 +165,61 @@ class CatalogTab(QWidget):
             self.status.setText(str(exc))
             return
         self._audit("catalog", f"{'showed' if active else 'hid'} {sku}")
-        self.status.setText(f"{sku} is now {'shown' if active else 'hidden'}.")
+        done = self.tr("{sku} is now shown.") if active else self.tr("{sku} is now hidden.")
+        self.status.setText(done.replace("{sku}", sku))
 
     def import_file(self) -> None:
         """Import a CSV or JSON catalog: every row valid, or nothing is written."""
-        path, _ = QFileDialog.getOpenFileName(self, "Import catalog", "", "Catalog (*.csv *.json)")
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("Import catalog"), "", self.tr("Catalog (*.csv *.json)")
+        )
         if path:
             self.import_path(Path(path))
 
-    def import_path(self, path: Path) -> None:
-        """Import `path` and report the outcome (bad rows by line number)."""
+    def import_path(self, path: Path) -> ImportReport | None:
+        """Import `path` and report the outcome (each bad row on its own line)."""
+        self.errors.hide()
         try:
-            report = self.catalog.import_file(path)
+            report = self.catalog.import_file(path, show_hidden=self.show_hidden.isChecked())
         except KioskError as exc:
-            self.status.setText(f"Not imported: {exc}")
-            return
+            self.status.setText(self.tr("Not imported: {reason}").replace("{reason}", str(exc)))
+            return None
         if not report.ok:
-            lines = "; ".join(str(e) for e in report.errors[:5])
-            more = f" (+{len(report.errors) - 5} more)" if len(report.errors) > 5 else ""
-            self.status.setText(f"Nothing imported, {len(report.errors)} bad rows: {lines}{more}")
-            return
+            self._show_errors(report)
+            return report
         self._audit("catalog", f"imported {report.added} new, {report.updated} updated")
         self.refresh()
-        self.status.setText(f"Imported {path.name}: {report.added} new, {report.updated} updated.")
+        text = (
+            self.tr("Imported {file}: {added} new, {updated} updated.")
+            .replace("{file}", path.name)
+            .replace("{added}", str(report.added))
+            .replace("{updated}", str(report.updated))
+        )
+        if report.kept_hidden:
+            text += " " + self.tr(
+                "{count} products you hid stay hidden (tick “Show hidden products again” to "
+                "show them)."
+            ).replace("{count}", str(report.kept_hidden))
+        self.status.setText(text)
+        return report
+
+    def _show_errors(self, report: ImportReport) -> None:
+        self.status.setText(
+            self.tr("Nothing was imported from {file}: {count} problems. Fix them and try again:")
+            .replace("{file}", report.path.name)
+            .replace("{count}", str(len(report.errors)))
+        )
+        lines = [self._error_line(e) for e in report.errors[:MAX_ERRORS_SHOWN]]
+        more = len(report.errors) - MAX_ERRORS_SHOWN
+        if more > 0:
+            lines.append(self.tr("… and {count} more").replace("{count}", str(more)))
+        self.errors.setText("\n".join(lines))
+        self.errors.show()
+
+    def _error_line(self, error: RowError) -> str:
+        return (
+            self.tr("• line {line}, {column}: {problem}")
+            .replace("{line}", str(error.line))
+            .replace("{column}", error.column)
+            .replace("{problem}", error.message)
+        )

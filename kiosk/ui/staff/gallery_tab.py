@@ -1,5 +1,10 @@
 """Gallery: enrolled people; search, rename, re-enrol, forget, export and import bundles.
 
+"Captures" are the faces a person gave (camera captures at enrolment, imported photos): the
+number the enrolment and import summaries report. "Templates" adds what is derived from them
+(a mirrored template per capture when flip is on, one mean per person). Names and passphrases
+are typed on the on-screen keyboard (`kiosk.ui.keyboard.ask_text`).
+
 Bundles: the passphrase is asked twice and checked for strength before anything is written; the
 file gets the `.ifacebundle` suffix. The slow part of an export (scrypt, encryption, writing) and
 of an import (reading, signature, scrypt, decryption, validation) runs on a `BundleJob` thread;
@@ -11,13 +16,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QThread, Signal
+from PySide6.QtCore import QEvent, Qt, QThread, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
     QHBoxLayout,
-    QInputDialog,
     QLineEdit,
+    QPushButton,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -43,9 +49,10 @@ from kiosk.store.gallery_exchange import (
 )
 from kiosk.store.people import PeopleStore
 from kiosk.store.people_records import PersonSummary
+from kiosk.ui.keyboard import ask_text
 from kiosk.ui.widgets import button, confirm, label
 
-COLUMNS = ("id", "name", "templates", "photos kept", "enrolled", "updated")
+COLUMNS = 7
 FILTER = f"iFace bundles (*{SUFFIX})"
 
 
@@ -90,31 +97,82 @@ class GalleryTab(QWidget):
         self.exchange = exchange or default_settings(people, embedding.max_distance)
         self.job: BundleJob | None = None
         self._done: Callable[[object], None] = lambda _: None
-        self.search = QLineEdit(placeholderText="Search by name")
+        self.language = "en"  # the on-screen keyboard's layout in prompts
+        self._stale = True
+        self.search = QLineEdit()
         self.search.textChanged.connect(self.refresh)
-        self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table = QTableWidget(0, COLUMNS)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.verticalHeader().hide()
         self.status = label("", "cardReason", wrap=True)
+        self.legend = label("", "help", wrap=True)
         actions = QHBoxLayout()
-        for text, slot in (
-            ("Rename", self.rename),
-            ("Re-enrol", self.reenrol),
-            ("Forget", self.forget),
-            ("Export bundle", self.export),
-            ("Import bundle", self.import_bundle),
-        ):
-            widget = button(text)
+        self._actions: list[QPushButton] = []
+        for slot in (self.rename, self.reenrol, self.forget, self.export, self.import_bundle):
+            widget = button("")
             widget.clicked.connect(slot)
             actions.addWidget(widget)
+            self._actions.append(widget)
         layout = QVBoxLayout(self)
         layout.addWidget(self.search)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.legend)
         layout.addLayout(actions)
         layout.addWidget(self.status)
+        self.retranslate()
         self.refresh()
+
+    def retranslate(self) -> None:
+        """Words in the current language."""
+        self.search.setPlaceholderText(self.tr("Search by name"))
+        self.table.setHorizontalHeaderLabels(
+            [
+                self.tr("id"),
+                self.tr("name"),
+                self.tr("captures"),
+                self.tr("templates"),
+                self.tr("photos kept"),
+                self.tr("enrolled"),
+                self.tr("updated"),
+            ]
+        )
+        self.legend.setText(
+            self.tr(
+                "Captures: the faces a person gave (at enrolment or in imported photos). "
+                "Templates: what recognition compares, the captures plus a mirrored copy of "
+                "each (when switched on) and one average per person."
+            )
+        )
+        texts = (
+            self.tr("Rename"),
+            self.tr("Re-enrol"),
+            self.tr("Forget"),
+            self.tr("Export bundle"),
+            self.tr("Import bundle"),
+        )
+        for widget, text in zip(self._actions, texts, strict=True):
+            widget.setText(text)
+        self._refresh_when_shown()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt override)
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def _refresh_when_shown(self) -> None:
+        """Rows hold words too: reload now if on screen, else when next shown."""
+        if self.isVisible():
+            self.refresh()
+        else:
+            self._stale = True
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt override)
+        super().showEvent(event)
+        if self._stale:
+            self._stale = False
+            self.refresh()
 
     def refresh(self) -> None:
         """Reload the table (filtered by the search text)."""
@@ -122,17 +180,28 @@ class GalleryTab(QWidget):
         rows = [p for p in self.people.list_people() if text in p.name.lower()]
         self.table.setRowCount(len(rows))
         for r, person in enumerate(rows):
-            for c, value in enumerate(_cells(person)):
+            for c, value in enumerate(self._cells(person)):
                 item = QTableWidgetItem(value)
                 item.setData(Qt.ItemDataRole.UserRole, person.id)
                 self.table.setItem(r, c, item)
         self.table.resizeColumnsToContents()
 
+    def _cells(self, person: PersonSummary) -> tuple[str, ...]:
+        return (
+            str(person.id),
+            person.name,
+            str(person.captures),
+            str(person.templates),
+            str(person.photos) if person.keep_photos else self.tr("no"),
+            person.created_at[:10],
+            person.updated_at[:16].replace("T", " "),
+        )
+
     def selected(self) -> PersonSummary | None:
         """The selected person, or None (with a hint to select one)."""
         items = self.table.selectedItems()
         if not items:
-            self.status.setText("Select a person first.")
+            self.status.setText(self.tr("Select a person first."))
             return None
         return self.people.summary(int(items[0].data(Qt.ItemDataRole.UserRole)))
 
@@ -141,9 +210,12 @@ class GalleryTab(QWidget):
         person = self.selected()
         if person is None:
             return
-        name, ok = QInputDialog.getText(self, "Rename", "New name:", text=person.name)
-        if ok and name.strip():
-            self._act(lambda: self.people.rename(person.id, name.strip(), self.staff()), "Renamed.")
+        name = ask_text(
+            self, self.tr("Rename"), self.tr("New name:"), person.name, language=self.language
+        )
+        if name is not None and name.strip():
+            new = name.strip()
+            self._act(lambda: self.people.rename(person.id, new, self.staff()), self.tr("Renamed."))
 
     def reenrol(self) -> None:
         """Open the enrolment wizard for the selected person."""
@@ -158,19 +230,24 @@ class GalleryTab(QWidget):
             return
         if confirm(
             self,
-            "Forget this person?",
-            f"Delete {person.name} and everything about them (templates, photos, visits, "
-            "history)? This cannot be undone.",
+            self.tr("Forget this person?"),
+            self.tr(
+                "Delete {name} and everything about them (templates, photos, visits, history)? "
+                "This cannot be undone."
+            ).replace("{name}", person.name),
         ):
             self._act(
-                lambda: self.people.forget(person.id, self.staff()), "Forgotten: all deleted."
+                lambda: self.people.forget(person.id, self.staff()),
+                self.tr("Forgotten: all deleted."),
             )
 
     def export(self) -> None:
         """Write a signed, encrypted bundle (people, catalog, rules) for a kiosk or the iPad."""
         if self.job is not None:
             return
-        path, _ = QFileDialog.getSaveFileName(self, "Export bundle", f"gallery{SUFFIX}", FILTER)
+        path, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Export bundle"), f"gallery{SUFFIX}", FILTER
+        )
         secret = self._new_passphrase() if path else ""
         if not path or not secret:
             return
@@ -179,7 +256,7 @@ class GalleryTab(QWidget):
             extras = catalog_extras(Catalog(self.people.store), cheer_up=CHEER_UP, treats=TREATS)
             plan = plan_export(self.people, self.embedding, self.exchange, extras)
         except KioskError as exc:
-            self.status.setText(f"Not done: {exc}")
+            self._not_done(exc)
             return
         staff = self.staff()
 
@@ -187,35 +264,40 @@ class GalleryTab(QWidget):
             if isinstance(result, GalleryBundle):
                 finish_export(self.people, self.exchange, result, staff)
                 self.status.setText(
-                    f"Exported {len(result.people)} people to {target.name} (bundle "
-                    f"#{result.counter}, valid until {result.expires_at[:10]})."
+                    self.tr(
+                        "Exported {people} people to {file} (bundle #{counter}, valid until {day})."
+                    )
+                    .replace("{people}", str(len(result.people)))
+                    .replace("{file}", target.name)
+                    .replace("{counter}", str(result.counter))
+                    .replace("{day}", result.expires_at[:10])
                 )
 
-        self._start(lambda: write_export(plan, target, secret), done, "Exporting…")
+        self._start(lambda: write_export(plan, target, secret), done, self.tr("Exporting…"))
 
     def import_bundle(self) -> None:
         """Add the people of a bundle made with the same model (read off the GUI thread)."""
         if self.job is not None:
             return
-        path, _ = QFileDialog.getOpenFileName(self, "Import bundle", "", FILTER)
-        secret = self._passphrase("The bundle's passphrase:") if path else ""
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("Import bundle"), "", FILTER)
+        secret = self._passphrase(self.tr("The bundle's passphrase:")) if path else ""
         if not path or not secret:
             return
         try:
             wanted = expectation(self.exchange, self.embedding.onnx_sha256, self.embedding.dim)
         except KioskError as exc:
-            self.status.setText(f"Not done: {exc}")
+            self._not_done(exc)
             return
         staff = self.staff()
 
         def done(result: object) -> None:
             if isinstance(result, GalleryBundle):
                 report = merge_bundle(self.people, result, staff=staff, settings=self.exchange)
-                self.status.setText(_import_text(report))
+                self.status.setText(self._import_text(report))
                 self.refresh()
                 self.sig_changed.emit()
 
-        self._start(lambda: read_bundle(Path(path), secret, wanted), done, "Importing…")
+        self._start(lambda: read_bundle(Path(path), secret, wanted), done, self.tr("Importing…"))
 
     def _start(self, work: Callable[[], object], done: Callable[[object], None], busy: str) -> None:
         self.status.setText(busy)
@@ -232,59 +314,59 @@ class GalleryTab(QWidget):
             self.job.deleteLater()
         self.job = None
         if isinstance(result, KioskError):
-            self.status.setText(f"Not done: {result}")
+            self._not_done(result)
             return
         try:
             self._done(result)
         except KioskError as exc:
-            self.status.setText(f"Not done: {exc}")
+            self._not_done(exc)
 
     def _new_passphrase(self) -> str:
         first = self._passphrase(
-            "Passphrase for the bundle (four or more unrelated words; you will need it on the "
-            "iPad or the other kiosk):"
+            self.tr(
+                "Passphrase for the bundle (four or more unrelated words; you will need it on "
+                "the iPad or the other kiosk):"
+            )
         )
         if not first:
             return ""
         problem = passphrase_problem(first)
         if problem is not None:
-            self.status.setText(f"Not done: {problem}.")
+            self._not_done(f"{problem}.")
             return ""
-        if self._passphrase("The same passphrase again:") != first:
-            self.status.setText("Not done: the two passphrases differ.")
+        if self._passphrase(self.tr("The same passphrase again:")) != first:
+            self._not_done(self.tr("the two passphrases differ."))
             return ""
         return first
 
+    def _not_done(self, reason: object) -> None:
+        self.status.setText(self.tr("Not done: {reason}").replace("{reason}", str(reason)))
+
+    def _import_text(self, report: BundleImportReport) -> str:
+        return (
+            self.tr(
+                "Imported bundle #{counter}: {added} people added, {updated} updated, "
+                "{templates} templates; {forgotten} forgotten as the bundle asks, {refused} "
+                "forgotten here before and not added back."
+            )
+            .replace("{counter}", str(report.counter))
+            .replace("{added}", str(report.people_added))
+            .replace("{updated}", str(report.people_updated))
+            .replace("{templates}", str(report.templates_added))
+            .replace("{forgotten}", str(report.people_forgotten))
+            .replace("{refused}", str(report.people_refused))
+        )
+
     def _passphrase(self, prompt: str) -> str:
-        text, ok = QInputDialog.getText(self, "Passphrase", prompt, QLineEdit.EchoMode.Password)
-        return text if ok else ""
+        text = ask_text(self, self.tr("Passphrase"), prompt, password=True, language=self.language)
+        return text or ""
 
     def _act(self, action: Callable[[], object], done: str) -> None:
         try:
             action()
         except KioskError as exc:
-            self.status.setText(f"Not done: {exc}")
+            self._not_done(exc)
             return
         self.status.setText(done)
         self.refresh()
         self.sig_changed.emit()
-
-
-def _import_text(report: BundleImportReport) -> str:
-    return (
-        f"Imported bundle #{report.counter}: {report.people_added} people added, "
-        f"{report.people_updated} updated, {report.templates_added} templates; "
-        f"{report.people_forgotten} forgotten as the bundle asks, {report.people_refused} "
-        "forgotten here before and not added back."
-    )
-
-
-def _cells(person: PersonSummary) -> tuple[str, ...]:
-    return (
-        str(person.id),
-        person.name,
-        str(person.templates),
-        str(person.photos) if person.keep_photos else "no",
-        person.created_at[:10],
-        person.updated_at[:16].replace("T", " "),
-    )
