@@ -25,7 +25,7 @@ equally likely in each slot, and
 The bandit's arms are categories, not products: a kiosk catalog changes (imports, products
 switched off) while its categories stay, so learned state survives catalog edits; and 8 arms
 learn from sparse taps about 5 times faster than 40. Products are ranked by their category's
-score, then by popularity; a category that fits the moment may fill several slots.
+score, then by popularity; a category that fits the moment fills up to two slots.
 """
 
 from __future__ import annotations

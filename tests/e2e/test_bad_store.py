@@ -79,13 +79,13 @@ def test_a_locked_database_refuses_the_write_and_loses_nothing(saved: Path) -> N
 
 @pytest.fixture
 def tmpfs(tmp_path: Path) -> Iterator[Path]:
-    """A 512 KiB tmpfs, unmounted afterwards (root only)."""
+    """A 640 KiB tmpfs, unmounted afterwards (root only)."""
     if not IS_ROOT:
         pytest.skip("mounting a small tmpfs needs root")
     where = tmp_path / "mnt"
     where.mkdir()
     mounted = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=512k", "tmpfs", str(where)],
+        ["mount", "-t", "tmpfs", "-o", "size=640k", "tmpfs", str(where)],
         check=False,
         capture_output=True,
     )
@@ -101,7 +101,7 @@ def test_a_full_disk_refuses_the_write_and_keeps_what_was_saved(tmpfs: Path) -> 
     data_dir = tmpfs / "data"
     ballast = tmpfs / "ballast"
     ballast.write_bytes(bytes(8 * 1024))  # freed afterwards, as staff would make room
-    # (an empty schema-3 database takes 220 KiB of the 512: room for a few enrolments)
+    # (an empty schema-4 database takes 225 KiB of the 640: room for a few enrolments)
     people = _open(data_dir)
     saved = []
     try:
