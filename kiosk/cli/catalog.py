@@ -33,6 +33,12 @@ def register(nouns: Subparsers) -> None:
     )
     imp.add_argument("file", type=Path, help="FILE.csv or FILE.json")
     imp.add_argument("--dry-run", action="store_true", help="validate only, write nothing")
+    imp.add_argument(
+        "--show-hidden",
+        action="store_true",
+        help="show again the products staff hid, when the file lists them as active "
+        "(by default they stay hidden)",
+    )
     add_json(imp)
     imp.set_defaults(handler=_import)
     exp = verbs.add_parser("export", help="write every product to CSV or JSON (by suffix)")
@@ -45,11 +51,13 @@ def register(nouns: Subparsers) -> None:
     lst.set_defaults(handler=_cmd_list)
     demo = verbs.add_parser("demo", help="import the bundled demo catalog (40 products)")
     add_json(demo)
-    demo.set_defaults(handler=_import, file=None, dry_run=False)
+    demo.set_defaults(handler=_import, file=None, dry_run=False, show_hidden=False)
 
 
 def _import(args: argparse.Namespace, config: KioskConfig, console: Console) -> int:
-    report = catalog.import_catalog(config, args.file, dry_run=args.dry_run)
+    report = catalog.import_catalog(
+        config, args.file, dry_run=args.dry_run, show_hidden=args.show_hidden
+    )
     _print_report(report, console, args.json)
     return 0 if report.ok else InputError.exit_code
 
@@ -68,6 +76,10 @@ def _print_report(report: ImportReport, console: Console, as_json: bool) -> None
         return
     verb = "would import" if report.dry_run else "imported"
     console.print(f"{verb} {report.rows} product(s): {report.added} new, {report.updated} updated")
+    if report.kept_hidden:
+        console.print(
+            f"{report.kept_hidden} product(s) staff hid stay hidden (--show-hidden shows them)"
+        )
 
 
 def _cmd_export(args: argparse.Namespace, config: KioskConfig, console: Console) -> int:

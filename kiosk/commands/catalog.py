@@ -10,10 +10,14 @@ from kiosk.store.catalog import Catalog, ImportReport, Product
 from kiosk.store.db import open_store
 
 
-def import_catalog(config: KioskConfig, path: Path | None, dry_run: bool = False) -> ImportReport:
-    """Validate every row of `path` (None: the demo catalog); import all of them or none."""
+def import_catalog(
+    config: KioskConfig, path: Path | None, dry_run: bool = False, show_hidden: bool = False
+) -> ImportReport:
+    """Validate every row of `path` (None: the demo catalog); import all of them or none.
+    Products staff hid stay hidden unless `show_hidden`."""
     with open_store(config.paths.data_dir) as store:
-        return Catalog(store).import_file(path or demo_catalog(), dry_run=dry_run)
+        catalog = Catalog(store)
+        return catalog.import_file(path or demo_catalog(), dry_run=dry_run, show_hidden=show_hidden)
 
 
 def export_catalog(config: KioskConfig, path: Path) -> int:

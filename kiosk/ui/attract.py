@@ -67,7 +67,7 @@ class AttractPage(QWidget):
         self.price = label("", "attractPrice")
         self.was_price = label("", "wasPrice")
         self.description = label("", "attractText", wrap=True)
-        self.where = label("", "attractText", wrap=True)
+        self.where = label("", "detailWhere", wrap=True)
         self.call = label("", "attractCall", wrap=True)
         self.call.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.camera_note = label("", "emptyHint", wrap=True)
@@ -106,7 +106,9 @@ class AttractPage(QWidget):
         text.addLayout(chip)
         text.addWidget(self.name)
         text.addLayout(prices)
+        text.addSpacing(12)
         text.addWidget(self.description)
+        text.addSpacing(12)
         text.addWidget(self.where)
         text.addStretch(1)
         return text

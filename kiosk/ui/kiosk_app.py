@@ -130,6 +130,7 @@ class KioskApp:
         ):
             staff.add_tab(page, key)
         for field in (
+            self.enrol_tab.name,
             self.gallery_tab.search,
             self.catalog_tab.search,
             self.settings_tab.camera,

@@ -8,12 +8,13 @@ demo clip, at the window sizes of common displays.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
 from kiosk.config import KioskConfig
@@ -107,24 +108,38 @@ def take_screenshots(config: KioskConfig, models: VisionModels, out_dir: Path) -
         app.processEvents()
         saved.append(_grab(kiosk, Shot("attract", 0.0, _shopper, FULL_HD), out_dir))
         kiosk.controller.start()
-        for shot in SHOTS:
+        for shot in SHOTS:  # precise timers: coarse ones (Qt's default) may fire out of order
             lead_ms = 900 if shot.prepare is _enrolment else 400  # let capture get going
             prepare_at = max(0, int(shot.at_s * 1000) - lead_ms)
-            QTimer.singleShot(prepare_at, lambda s=shot: _prepare(kiosk, s))
-            QTimer.singleShot(
-                int(shot.at_s * 1000), lambda s=shot: saved.append(_grab(kiosk, s, out_dir))
-            )
-        QTimer.singleShot(int(SHOTS[-1].at_s * 1000) + 300, app.quit)
+            _at(prepare_at, functools.partial(_prepare, kiosk, shot, lead_ms, out_dir, saved))
+        _at(int(SHOTS[-1].at_s * 1000) + 1500, app.quit)
         app.exec()
+        _TIMERS.clear()
         kiosk.shutdown()
     return saved
 
 
-def _prepare(kiosk: KioskApp, shot: Shot) -> None:
+def _prepare(kiosk: KioskApp, shot: Shot, lead_ms: int, out_dir: Path, saved: list[Path]) -> None:
+    """Size the window, set the scene, and take the picture `lead_ms` later."""
     for _ in range(3):  # the layout follows the new shape, then its minimum size does
         kiosk.window.resize(*shot.size)
         QApplication.processEvents()
     shot.prepare(kiosk)
+    _at(lead_ms, lambda: saved.append(_grab(kiosk, shot, out_dir)))
+
+
+_TIMERS: list[QTimer] = []  # kept alive until they fire
+
+
+def _at(ms: int, action: Callable[[], object]) -> None:
+    """Run `action` in `ms` milliseconds, on time (Qt's default coarse timers may be 5 % late,
+    so a later-scheduled timer can fire first)."""
+    timer = QTimer()
+    timer.setSingleShot(True)
+    timer.setTimerType(Qt.TimerType.PreciseTimer)
+    timer.timeout.connect(action)
+    timer.start(ms)
+    _TIMERS.append(timer)
 
 
 def _grab(kiosk: KioskApp, shot: Shot, out_dir: Path) -> Path:

@@ -90,6 +90,7 @@ QProgressBar::chunk {{ background: {ACCENT}; border-radius: {px(8)}; }}
 QLabel#feedback {{ font-size: {px(24)}; font-weight: 700; color: #ffd166; }}
 QLabel#title {{ font-size: {px(24)}; font-weight: 700; }}
 QLabel#help {{ font-size: {px(14)}; color: #9aa4bf; }}
+QLabel#settingTitle {{ font-weight: 700; margin-top: {px(10)}; }}
 QLabel#error {{ font-size: {px(15)}; color: #ff8a80; }}
 QFrame#keyboard {{ background: #10151f; border-top: 1px solid #232b40; }}
 QFrame#keyboard QPushButton {{ min-width: {px(40)}; min-height: {px(40)}; padding: {px(6)};

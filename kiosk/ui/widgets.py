@@ -8,7 +8,15 @@ rich text, showing local files or stretching the kiosk off its screen.
 from __future__ import annotations
 
 from PySide6.QtCore import QEasingCurve, QPropertyAnimation, Qt
-from PySide6.QtWidgets import QGraphicsOpacityEffect, QLabel, QMessageBox, QPushButton, QWidget
+from PySide6.QtWidgets import (
+    QGraphicsOpacityEffect,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QTableWidget,
+    QWidget,
+)
 
 
 def label(text: str = "", name: str = "", *, wrap: bool = False) -> QLabel:
@@ -54,3 +62,12 @@ def fade_effect(
     fade.setEasingCurve(QEasingCurve.Type.OutCubic)
     fade.finished.connect(lambda: effect.setEnabled(False))
     return effect, fade
+
+
+def fit_columns(table: QTableWidget) -> None:
+    """Columns as wide as their contents, the last one filling the rest (kept so on every
+    change, also while the table is hidden)."""
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setSectionResizeMode(table.columnCount() - 1, QHeaderView.ResizeMode.Stretch)
+    table.verticalHeader().hide()

@@ -248,3 +248,20 @@ def test_unknown_columns_are_named_in_words_not_a_python_list(store: Store, tmp_
     message = str(info.value)
     assert "unknown column(s) colour; the columns are sku, name, category, price" in message
     assert "[" not in message.split(":", 2)[-1]
+
+
+def test_cli_reimport_keeps_hidden_unless_show_hidden(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KIOSK_PATHS_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("KIOSK_CONFIG", raising=False)
+    path = write(tmp_path, "c.csv", HEADER + "A,Crisps,snacks,1.80,,\n")
+    assert main(["catalog", "import", str(path)]) == 0
+    with Store(tmp_path / "data" / "kiosk.db") as store:
+        Catalog(store).set_active("A", False)
+    capsys.readouterr()
+    assert main(["catalog", "import", str(path)]) == 0
+    assert "1 product(s) staff hid stay hidden" in capsys.readouterr().out
+    assert main(["catalog", "import", str(path), "--show-hidden"]) == 0
+    with Store(tmp_path / "data" / "kiosk.db") as store:
+        assert Catalog(store).get("A").active  # type: ignore[union-attr]

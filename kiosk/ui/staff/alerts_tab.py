@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.services.alerts import AlertKind, StaffAlert
-from kiosk.ui.widgets import button, label
+from kiosk.ui.widgets import button, fit_columns, label
 
 
 class AlertsTab(QWidget):
@@ -29,7 +29,7 @@ class AlertsTab(QWidget):
         self.table = QTableWidget(0, 4)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        fit_columns(self.table)
         self.table.verticalHeader().hide()
         self.clear_button = button("")
         self.summary = label("", "subtitle", wrap=True)
@@ -57,7 +57,6 @@ class AlertsTab(QWidget):
             )
             for column, text in enumerate(cells):
                 self.table.setItem(row, column, QTableWidgetItem(text))
-        self.table.resizeColumnsToContents()
         self._summarise()
 
     def _what(self, kind: AlertKind) -> str:
@@ -74,7 +73,9 @@ class AlertsTab(QWidget):
                 )
             )
         else:
-            self.summary.setText(self.tr("%n alert(s) since the kiosk started", "", count))
+            self.summary.setText(
+                self.tr("Alerts since the kiosk started: {count}").replace("{count}", str(count))
+            )
 
     def retranslate(self) -> None:
         """Words in the current language."""

@@ -108,6 +108,7 @@ class AnalyticsTab(QWidget):
                 "positive": self.tr("positive"),
                 "neutral": self.tr("neutral"),
                 "negative": self.tr("negative"),
+                "unknown": self.tr("not read"),
                 "bandit": self.tr("learns from taps"),
                 "rules": self.tr("rules"),
                 "popularity": self.tr("popularity"),

@@ -27,7 +27,7 @@ from kiosk.core.catalog_rows import RowError
 from kiosk.errors import KioskError
 from kiosk.store.catalog import Catalog, ImportReport, Product
 from kiosk.ui.money import Money
-from kiosk.ui.widgets import button, label
+from kiosk.ui.widgets import button, fit_columns, label
 
 COLUMNS = 7
 MAX_ERRORS_SHOWN = 12
@@ -54,7 +54,7 @@ class CatalogTab(QWidget):
         top.addWidget(self.import_button)
         self.table = QTableWidget(0, COLUMNS)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        fit_columns(self.table)
         self.table.verticalHeader().hide()
         self.table.itemChanged.connect(self._on_item_changed)
         self.status = label("", "cardReason", wrap=True)
@@ -124,7 +124,6 @@ class CatalogTab(QWidget):
         for row, product in enumerate(products):
             self._fill(row, product)
         self._filling = False
-        self.table.resizeColumnsToContents()
         hidden = sum(1 for p in products if not p.active)
         if not products and not text:
             self.status.setText(

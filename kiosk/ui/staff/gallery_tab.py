@@ -50,7 +50,7 @@ from kiosk.store.gallery_exchange import (
 from kiosk.store.people import PeopleStore
 from kiosk.store.people_records import PersonSummary
 from kiosk.ui.keyboard import ask_text
-from kiosk.ui.widgets import button, confirm, label
+from kiosk.ui.widgets import button, confirm, fit_columns, label
 
 COLUMNS = 7
 FILTER = f"iFace bundles (*{SUFFIX})"
@@ -104,7 +104,7 @@ class GalleryTab(QWidget):
         self.table = QTableWidget(0, COLUMNS)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        fit_columns(self.table)
         self.table.verticalHeader().hide()
         self.status = label("", "cardReason", wrap=True)
         self.legend = label("", "help", wrap=True)
@@ -184,7 +184,6 @@ class GalleryTab(QWidget):
                 item = QTableWidgetItem(value)
                 item.setData(Qt.ItemDataRole.UserRole, person.id)
                 self.table.setItem(r, c, item)
-        self.table.resizeColumnsToContents()
 
     def _cells(self, person: PersonSummary) -> tuple[str, ...]:
         return (

@@ -52,6 +52,7 @@ class SettingsTab(QWidget):
         self.status = label("", "", wrap=True)
         form_widget = QWidget()
         self._form = QFormLayout(form_widget)
+        self._form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)  # title above field
         self._add_rows()
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -90,27 +91,28 @@ class SettingsTab(QWidget):
         self.policy.setCurrentIndex(POLICIES.index(config.recommend.policy))
 
     def _add_rows(self) -> None:
-        rows = (
-            ("camera", self.camera),
-            ("threshold", self.threshold),
-            ("badges", self.names_badge),
-            ("", self.emotion_badge),
-            ("", self.mask_badge),
-            ("view", self.camera_view),
-            ("language", self.language),
-            ("currency", self.currency),
-            ("sound", self.alert_sound),
-            ("retention", self.retention),
-            ("policy", self.policy),
+        rows = (  # (label key, field, key of the explanation shown below it)
+            ("camera", self.camera, "camera"),
+            ("threshold", self.threshold, "threshold"),
+            ("badges", self.names_badge, ""),
+            ("", self.emotion_badge, ""),
+            ("", self.mask_badge, "badges"),
+            ("view", self.camera_view, ""),
+            ("language", self.language, ""),
+            ("currency", self.currency, "currency"),
+            ("sound", self.alert_sound, ""),
+            ("retention", self.retention, "retention"),
+            ("policy", self.policy, "policy"),
         )
-        for key, field in rows:
-            title = label("", "", wrap=True)
+        for key, field, help_key in rows:
             if key:
-                self._labels[key] = title
-            self._form.addRow(title, field)
-            if key in {"camera", "threshold", "badges", "currency", "retention", "policy"}:
-                self._helps[key] = label("", "help", wrap=True)
-                self._form.addRow("", self._helps[key])
+                self._labels[key] = label("", "settingTitle")
+                self._form.addRow(self._labels[key], field)
+            else:
+                self._form.addRow(field)
+            if help_key:
+                self._helps[help_key] = label("", "help", wrap=True)
+                self._form.addRow("", self._helps[help_key])
 
     def retranslate(self) -> None:
         """Words in the current language."""

@@ -19,12 +19,9 @@
         <source>No alerts. Shoppers&apos; taps on “I&apos;m interested” and “Call staff” appear here.</source>
         <translation>Keine Meldungen. Wenn Kundinnen und Kunden „Interessiert mich“ oder „Personal rufen“ antippen, erscheint es hier.</translation>
     </message>
-    <message numerus="yes">
-        <source>%n alert(s) since the kiosk started</source>
-        <translation>
-            <numerusform>%n Meldung seit dem Start des Kiosks</numerusform>
-            <numerusform>%n Meldungen seit dem Start des Kiosks</numerusform>
-        </translation>
+    <message>
+        <source>Alerts since the kiosk started: {count}</source>
+        <translation>Meldungen seit dem Start des Kiosks: {count}</translation>
     </message>
     <message>
         <source>time</source>
@@ -124,6 +121,10 @@
     <message>
         <source>negative</source>
         <translation>negativ</translation>
+    </message>
+    <message>
+        <source>not read</source>
+        <translation>nicht gelesen</translation>
     </message>
     <message>
         <source>learns from taps</source>

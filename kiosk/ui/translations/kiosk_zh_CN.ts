@@ -19,11 +19,9 @@
         <source>No alerts. Shoppers&apos; taps on “I&apos;m interested” and “Call staff” appear here.</source>
         <translation>暂无提醒。顾客点击“我感兴趣”或“呼叫店员”后会显示在这里。</translation>
     </message>
-    <message numerus="yes">
-        <source>%n alert(s) since the kiosk started</source>
-        <translation>
-            <numerusform>自终端启动以来共 %n 条提醒</numerusform>
-        </translation>
+    <message>
+        <source>Alerts since the kiosk started: {count}</source>
+        <translation>自终端启动以来的提醒：{count} 条</translation>
     </message>
     <message>
         <source>time</source>
@@ -123,6 +121,10 @@
     <message>
         <source>negative</source>
         <translation>消极</translation>
+    </message>
+    <message>
+        <source>not read</source>
+        <translation>未读取</translation>
     </message>
     <message>
         <source>learns from taps</source>
