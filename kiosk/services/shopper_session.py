@@ -139,6 +139,10 @@ class ShopperSession:
         cards = tuple(self._product_card(p, reason) for p, reason in featured)
         return ScreenUpdate(ScreenMode.ATTRACT, GREETING_NOBODY, cards)
 
+    def images(self) -> tuple[str, ...]:
+        """Every product picture the screen may show, as paths (prepared before it must)."""
+        return tuple(self._image(path) for path in self.suggestions.images())
+
     def on_result(self, result: FrameResult, now_s: float) -> ScreenUpdate | None:
         """Update visits; return new screen content when anything on it changes."""
         if self.mode is ScreenMode.PAUSED:

@@ -193,6 +193,10 @@ class SuggestionService:
         screen = self._screen
         return screen is not None and any(s.sku == sku for s in screen.suggestions)
 
+    def images(self) -> tuple[str, ...]:
+        """The pictures of the products that may be shown (for the screen to prepare early)."""
+        return tuple(p.image_path for p in self._catalog.products() if p.image_path)
+
     def product(self, sku: str) -> Product | None:
         """The catalog's product `sku` (shown or hidden), or None."""
         return self._catalog.get(sku)

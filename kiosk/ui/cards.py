@@ -15,7 +15,7 @@ from kiosk.ui.widgets import button, label
 from kiosk.ui.wording import reason_text
 
 PLACEHOLDER_COLOURS = ("#2f6f5e", "#3b5aa8", "#8a4f9e", "#b0563f", "#a8842f", "#2f7d9a")
-_CACHE_SIZE = 96
+_CACHE_SIZE = 160
 _pixmaps: OrderedDict[str, QPixmap] = OrderedDict()
 _scaled: OrderedDict[tuple[str, int], QPixmap] = OrderedDict()  # (path, side) -> fitted copy
 

@@ -90,10 +90,13 @@ class KioskController(QObject):
         self._stopped = False
         self._opted_out = False
         self._pending: ScreenUpdate | None = None
+        self._next_turn = QTimer(self, singleShot=True, interval=0)
+        self._next_turn.timeout.connect(self._show_pending)
         self._resume = QTimer(self, singleShot=True)
         self._resume.timeout.connect(self.resume_analysis)
         if session is not None:
             self.show_update(session.attract())
+            view.prefetch(session.images())
 
     def _wire(self, view: ShopperScreen) -> None:
         view.sig_interested.connect(self._on_interested)
@@ -174,7 +177,7 @@ class KioskController(QObject):
             update = self.session.on_result(packet.result, time.monotonic())
             if update is not None:  # drawn in the next turn of the event loop: a slate's
                 self._pending = update  # database writes and its layout do not add up
-                QTimer.singleShot(0, self._show_pending)
+                self._next_turn.start()
         elapsed = (time.perf_counter() - started) * 1000.0
         self.stats.frames += 1
         self.stats.handler_ms.append(elapsed)

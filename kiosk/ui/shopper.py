@@ -11,8 +11,8 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 
-from PySide6.QtCore import QCoreApplication, QEvent, QPropertyAnimation, Qt, Signal
-from PySide6.QtGui import QResizeEvent
+from PySide6.QtCore import QCoreApplication, QEvent, QPropertyAnimation, Qt, QTimer, Signal
+from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QBoxLayout,
     QGraphicsOpacityEffect,
@@ -37,6 +37,8 @@ from kiosk.ui.wording import greeting_text
 __all__ = ["CardWidget", "Overlays", "ShopperScreen", "SuggestionPanel", "VideoView", "to_qimage"]
 
 FADE_MS = 450
+PREFETCH_MAX = 60  # product pictures fitted ahead of time (two sizes each: cards, attract)
+PREFETCH_TICK_MS = 40
 STAFF_PRESS_S = 1.5  # a long press on "Staff" opens staff mode
 
 
@@ -147,6 +149,13 @@ class ShopperScreen(QWidget):
         self.mode = ScreenMode.ATTRACT
         self._update: ScreenUpdate | None = None
         self._scale = 0.0
+        self._warm = False
+        self._images: tuple[str, ...] = ()
+        self._to_fit: list[str] = []
+        self._fitter = QTimer(self, interval=PREFETCH_TICK_MS)
+        self._fitter.timeout.connect(self._fit_next)
+        self._warmer = QTimer(self, singleShot=True, interval=0)  # owned: dies with the screen
+        self._warmer.timeout.connect(self._warm_up)
         self._layout_key: tuple[bool, str] | None = None
         self.video = VideoView()
         self.panel = SuggestionPanel(slots)
@@ -198,16 +207,20 @@ class ShopperScreen(QWidget):
         self.pause_page.sig_resume.connect(self.sig_resume_requested)
 
     def show_update(self, update: ScreenUpdate) -> None:
-        """New content from the shopper session."""
+        """New content from the shopper session (painted once, when all of it is in place)."""
         self._update = update
-        if update.mode is ScreenMode.ATTRACT:
-            self.attract.set_products(update.cards, self.money)
-        else:
-            self.panel.set_greeting(greeting_text(update.greeting))
-            self.panel.set_cards(update.cards, self.money)
-        self.panel.banner.set_state(update.help)
-        if update.mode is not self.mode:
-            self._switch(update.mode)
+        self.setUpdatesEnabled(False)
+        try:
+            if update.mode is ScreenMode.ATTRACT:
+                self.attract.set_products(update.cards, self.money)
+            else:
+                self.panel.set_greeting(greeting_text(update.greeting))
+                self.panel.set_cards(update.cards, self.money)
+            self.panel.banner.set_state(update.help)
+            if update.mode is not self.mode:
+                self._switch(update.mode)
+        finally:
+            self.setUpdatesEnabled(True)
 
     def _switch(self, mode: ScreenMode) -> None:
         self.mode = mode
@@ -318,6 +331,39 @@ class ShopperScreen(QWidget):
             self.video.setMinimumSize(160, 120)
             self.video.setMaximumSize(16_777_215, 16_777_215)
 
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt override)
+        super().showEvent(event)
+        if not self._warm:
+            self._warm = True
+            self._warmer.start()
+
+    def prefetch(self, image_paths: Sequence[str]) -> None:
+        """Load and fit these product pictures a few at a time while the kiosk is idle, so a
+        new slate or attract slide costs a blit, not a decode and a smooth scaling (done again
+        when the screen's size changes)."""
+        self._images = tuple(dict.fromkeys(image_paths))[:PREFETCH_MAX]
+        self._to_fit = list(self._images)
+        self._fitter.start()
+
+    def _fit_next(self) -> None:
+        if not self._to_fit:
+            self._fitter.stop()
+            return
+        path = self._to_fit.pop(0)
+        self.panel.cards[0].image.prepare(path)
+        self.attract.image.prepare(path)
+
+    def _warm_up(self) -> None:
+        """Style and lay out the pages not on screen yet, now (the kiosk is starting), not in
+        the frame a shopper steps up in: the first show of a page styles every widget on it."""
+        for page in (self.shopper_page, self.pause_page, self.detail):
+            for widget in (page, *page.findChildren(QWidget)):
+                widget.ensurePolished()
+            layout = page.layout()
+            if layout is not None:
+                layout.activate()
+        self.shopper_page.grab()  # its first paint (fonts, glyphs, styles) happens now too
+
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt override)
         super().resizeEvent(event)
         scale = scale_for(self.width(), self.height())
@@ -329,6 +375,9 @@ class ShopperScreen(QWidget):
         self._arrange()
         if self.detail.isVisible():
             self.detail.setGeometry(self.rect())
+        if self._images:
+            self._to_fit = list(self._images)  # new sizes: fit again
+            self._fitter.start()
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt override)
         if event.type() == QEvent.Type.LanguageChange:
