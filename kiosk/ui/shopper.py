@@ -8,126 +8,44 @@ mirror above the picks (`display.camera_view = "mirror"`) or a large view beside
 
 from __future__ import annotations
 
-import time
 from collections.abc import Sequence
 
-from PySide6.QtCore import QCoreApplication, QEvent, QPropertyAnimation, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QPropertyAnimation, QTimer, Signal
 from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
-    QBoxLayout,
     QGraphicsOpacityEffect,
     QGridLayout,
-    QHBoxLayout,
-    QMessageBox,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from kiosk.services.shopper_session import GREETING_NOBODY, Card, ScreenMode, ScreenUpdate
+from kiosk.services.shopper_session import ScreenMode, ScreenUpdate
 from kiosk.ui.attract import AttractPage
 from kiosk.ui.cards import CardWidget
 from kiosk.ui.money import Money
-from kiosk.ui.overlays import HelpBanner, PausePage, ProductDetail
+from kiosk.ui.notice import NoticeBar, privacy_details
+from kiosk.ui.overlays import PausePage, ProductDetail
+from kiosk.ui.panel import SuggestionPanel
 from kiosk.ui.style import scale_for, style_sheet
 from kiosk.ui.video import Overlays, VideoView, to_qimage
-from kiosk.ui.widgets import button, fade_effect, label
+from kiosk.ui.widgets import fade_effect
 from kiosk.ui.wording import greeting_text
 
-__all__ = ["CardWidget", "Overlays", "ShopperScreen", "SuggestionPanel", "VideoView", "to_qimage"]
+__all__ = [
+    "CardWidget",
+    "Overlays",
+    "ShopperScreen",
+    "SuggestionPanel",
+    "VideoView",
+    "privacy_details",
+    "to_qimage",
+]
 
 FADE_MS = 450
 PREFETCH_MAX = 60  # product pictures fitted ahead of time (two sizes each: cards, attract)
 PREFETCH_TICK_MS = 40
 STAFF_PRESS_S = 1.5  # a long press on "Staff" opens staff mode
-
-
-def privacy_details(retention_days: int = 7) -> str:
-    """What the kiosk does with faces, how to opt out or be forgotten (rich text, our own)."""
-    return QCoreApplication.translate(
-        "ShopperScreen",
-        "<h3>How this kiosk uses your face</h3>"
-        "<p><b>What it does.</b> The camera picture is analysed on this device only, to show "
-        "products you may like. It estimates your expression (happy, neutral, ...) and whether "
-        "you wear a mask. Nothing leaves the device.</p>"
-        "<p><b>If you are not enrolled</b>, the kiosk does not know who you are and stores no "
-        "picture or face data of you. It records only that someone was here and for how long, "
-        "and deletes even that after {days} days.</p>"
-        "<p><b>If you enrolled</b> (only with your consent, with a member of staff), the kiosk "
-        "keeps an encrypted numeric template of your face, never a photo unless you asked, to "
-        "greet you and remember what you liked. Your name and picks appear only after the "
-        "kiosk has checked that it sees a live person, not a photo.</p>"
-        "<p><b>To opt out</b>: step out of the camera's view, or press <i>Pause</i>: no face "
-        "is analysed or recorded until then. <b>To be forgotten</b>: ask staff; everything "
-        "about you is deleted at once, and cannot be recovered.</p>",
-    ).replace("{days}", str(retention_days))
-
-
-class SuggestionPanel(QWidget):
-    """The greeting, the help banner and the product cards (`cards_area`, placed by the screen);
-    emits the sku of a card tapped "interested" or opened."""
-
-    sig_interested = Signal(str)
-    sig_open = Signal(str)
-
-    def __init__(self, slots: int = 3, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("suggestions")
-        self.greeting = label("", "greeting", wrap=True)
-        self.subtitle = label("", "subtitle", wrap=True)
-        self.banner = HelpBanner()
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.greeting)
-        layout.addWidget(self.subtitle)
-        layout.addWidget(self.banner)
-        layout.addStretch(1)
-        self.cards_area = QWidget()
-        self._cards_box = QBoxLayout(QBoxLayout.Direction.TopToBottom, self.cards_area)
-        self._cards_box.setContentsMargins(0, 0, 0, 0)
-        self.cards = [CardWidget() for _ in range(slots)]
-        for card in self.cards:
-            card.sig_interested.connect(self.sig_interested)
-            card.sig_open.connect(self.sig_open)
-            card.hide()
-            self._cards_box.addWidget(card, 1)
-        self.empty = label("", "emptyHint", wrap=True)
-        self._cards_box.addWidget(self.empty)
-        self.empty.hide()
-        self._shown: tuple[Card, ...] = ()
-        self._money = Money()
-        self.set_greeting(greeting_text(GREETING_NOBODY))
-
-    def set_greeting(self, text: str) -> None:
-        """The line above the cards."""
-        self.greeting.setText(text)
-
-    def set_row(self, row: bool) -> None:
-        """Cards side by side (pictures on top) or one above the other (pictures beside)."""
-        direction = QBoxLayout.Direction.LeftToRight if row else QBoxLayout.Direction.TopToBottom
-        self._cards_box.setDirection(direction)
-        for card in self.cards:
-            card.set_vertical(row)
-
-    def set_cards(self, cards: Sequence[Card], money: Money | None = None) -> None:
-        """Show these products (extra card slots are hidden; none: the empty-catalog hint)."""
-        self._shown, self._money = tuple(cards), money or self._money
-        for widget, card in zip(self.cards, cards, strict=False):
-            widget.set_card(card, self._money)
-            widget.show()
-        for widget in self.cards[len(cards) :]:
-            widget.hide()
-        self.empty.setVisible(not cards)
-
-    def retranslate(self) -> None:
-        """Words in the current language."""
-        self.subtitle.setText(self.tr("Picked for you · tap a product for details"))
-        self.empty.setText(
-            self.tr("No products to suggest yet. For staff: import the catalog in staff mode.")
-        )
-        self.banner.retranslate()
-        for card in self.cards:
-            card.retranslate()
 
 
 class ShopperScreen(QWidget):
@@ -145,7 +63,6 @@ class ShopperScreen(QWidget):
         super().__init__(parent)
         self.money = Money()
         self.camera_view = "mirror"
-        self.retention_days = 7
         self.mode = ScreenMode.ATTRACT
         self._update: ScreenUpdate | None = None
         self._scale = 0.0
@@ -171,27 +88,14 @@ class ShopperScreen(QWidget):
             self._effects[page], self._fades[page] = fade_effect(page, FADE_MS, self)
         self.detail = ProductDetail(self)
         self._wire()
-        self.notice = label("", "notice", wrap=True)
-        self.pause_button = button("", "pauseButton")
-        self.pause_button.clicked.connect(self.sig_pause_requested)
-        self.privacy_button = button("", "privacyButton")
-        self.privacy_button.clicked.connect(self.show_privacy)
-        self.staff_button = button("", "staffButton")
-        self.staff_button.setAutoRepeat(False)
-        self.staff_button.pressed.connect(self._on_staff_pressed)
-        self.staff_button.released.connect(self._on_staff_released)
-        self._press_started = 0.0
-        self._alerts = 0
-        links = QHBoxLayout()
-        links.addStretch(1)
-        for widget in (self.pause_button, self.privacy_button, self.staff_button):
-            links.addWidget(widget)
-        self._bottom = QBoxLayout(QBoxLayout.Direction.LeftToRight)
-        self._bottom.addWidget(self.notice, 1)
-        self._bottom.addLayout(links)
+        self.bar = NoticeBar()
+        self.bar.sig_pause.connect(self.sig_pause_requested)
+        self.bar.sig_staff.connect(self.sig_staff_requested)
+        self.notice, self.pause_button = self.bar.notice, self.bar.pause_button
+        self.privacy_button, self.staff_button = self.bar.privacy_button, self.bar.staff_button
         self._root = QVBoxLayout(self)
         self._root.addWidget(self.pages, 1)
-        self._root.addLayout(self._bottom)
+        self._root.addWidget(self.bar)
         self.pages.setCurrentWidget(self.attract)
         self.retranslate()
         self._arrange()
@@ -263,13 +167,22 @@ class ShopperScreen(QWidget):
         if self._update is not None:
             self.show_update(self._update)
 
+    @property
+    def retention_days(self) -> int:
+        """Days unknown visitors' data is kept (said in the privacy explanation)."""
+        return self.bar.retention_days
+
+    @retention_days.setter
+    def retention_days(self, days: int) -> None:
+        self.bar.retention_days = days
+
+    def show_privacy(self) -> None:
+        """Explain what is analysed and how to opt out or be forgotten."""
+        self.bar.show_privacy()
+
     def set_alerts(self, unseen: int) -> None:
         """How many staff alerts wait (shown discreetly on the Staff button, no names)."""
-        self._alerts = unseen
-        self.staff_button.setProperty("alerts", unseen > 0)
-        self.staff_button.style().unpolish(self.staff_button)
-        self.staff_button.style().polish(self.staff_button)
-        self._word_staff_button()
+        self.bar.set_alerts(unseen)
 
     def set_camera_view(self, view: str) -> None:
         """ "mirror" or "large" (see module docstring)."""
@@ -313,9 +226,7 @@ class ShopperScreen(QWidget):
             self._grid.setRowStretch(1, 1)
         self.panel.set_row(mirror and not portrait)
         self.attract.set_portrait(portrait)
-        self._bottom.setDirection(
-            QBoxLayout.Direction.TopToBottom if portrait else QBoxLayout.Direction.LeftToRight
-        )
+        self.bar.set_portrait(portrait)
         self._size_mirror()
 
     def _size_mirror(self) -> None:
@@ -386,41 +297,10 @@ class ShopperScreen(QWidget):
 
     def retranslate(self) -> None:
         """Every word in the current language (product fields stay as the catalog has them)."""
-        self.notice.setText(
-            self.tr(
-                "This kiosk analyses faces (on this device only) to suggest products. Nothing "
-                "about you is stored unless you enrol with staff. To opt out, press Pause or "
-                "step away; enrolled shoppers can ask staff to forget them at any time."
-            )
-        )
-        self.pause_button.setText(self.tr("Pause"))
-        self.privacy_button.setText(self.tr("Privacy && opt-out"))  # && shows one &
-        self._word_staff_button()
+        self.bar.retranslate()
         self.panel.retranslate()
         self.attract.retranslate()
         self.pause_page.retranslate()
         self.detail.retranslate()
         if self._update is not None and self._update.mode is not ScreenMode.ATTRACT:
             self.panel.set_greeting(greeting_text(self._update.greeting))
-
-    def _word_staff_button(self) -> None:
-        staff = self.tr("Staff")
-        self.staff_button.setText(f"{staff} · {self._alerts}" if self._alerts else staff)
-
-    def show_privacy(self) -> None:
-        """Explain what is analysed and how to opt out or be forgotten."""
-        box = QMessageBox(self)
-        box.setWindowTitle(self.tr("Privacy"))
-        box.setTextFormat(Qt.TextFormat.RichText)
-        box.setText(privacy_details(self.retention_days))
-        pause = box.addButton(self.tr("Pause for 2 minutes"), QMessageBox.ButtonRole.ActionRole)
-        pause.clicked.connect(self.sig_pause_requested)
-        box.addButton(QMessageBox.StandardButton.Ok)
-        box.open()
-
-    def _on_staff_pressed(self) -> None:
-        self._press_started = time.monotonic()
-
-    def _on_staff_released(self) -> None:
-        if time.monotonic() - self._press_started >= STAFF_PRESS_S:
-            self.sig_staff_requested.emit()

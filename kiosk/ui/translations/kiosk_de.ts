@@ -490,6 +490,37 @@
     </message>
 </context>
 <context>
+    <name>NoticeBar</name>
+    <message>
+        <source>&lt;h3&gt;How this kiosk uses your face&lt;/h3&gt;&lt;p&gt;&lt;b&gt;What it does.&lt;/b&gt; The camera picture is analysed on this device only, to show products you may like. It estimates your expression (happy, neutral, ...) and whether you wear a mask. Nothing leaves the device.&lt;/p&gt;&lt;p&gt;&lt;b&gt;If you are not enrolled&lt;/b&gt;, the kiosk does not know who you are and stores no picture or face data of you. It records only that someone was here and for how long, and deletes even that after {days} days.&lt;/p&gt;&lt;p&gt;&lt;b&gt;If you enrolled&lt;/b&gt; (only with your consent, with a member of staff), the kiosk keeps an encrypted numeric template of your face, never a photo unless you asked, to greet you and remember what you liked. Your name and picks appear only after the kiosk has checked that it sees a live person, not a photo.&lt;/p&gt;&lt;p&gt;&lt;b&gt;To opt out&lt;/b&gt;: step out of the camera&apos;s view, or press &lt;i&gt;Pause&lt;/i&gt;: no face is analysed or recorded until then. &lt;b&gt;To be forgotten&lt;/b&gt;: ask staff; everything about you is deleted at once, and cannot be recovered.&lt;/p&gt;</source>
+        <translation>&lt;h3&gt;Wie dieser Kiosk Ihr Gesicht nutzt&lt;/h3&gt;&lt;p&gt;&lt;b&gt;Was er tut.&lt;/b&gt; Das Kamerabild wird nur auf diesem Gerät analysiert, um Ihnen Produkte zu zeigen, die Ihnen gefallen könnten. Er schätzt Ihren Gesichtsausdruck (fröhlich, neutral, …) und ob Sie eine Maske tragen. Nichts verlässt das Gerät.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Wenn Sie nicht registriert sind&lt;/b&gt;, weiß der Kiosk nicht, wer Sie sind, und speichert weder ein Bild noch Gesichtsdaten von Ihnen. Er vermerkt nur, dass jemand hier war und wie lange, und löscht auch das nach {days} Tagen.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Wenn Sie sich registriert haben&lt;/b&gt; (nur mit Ihrer Einwilligung, beim Personal), speichert der Kiosk eine verschlüsselte Zahlenvorlage Ihres Gesichts, nie ein Foto, außer Sie haben es gewünscht, um Sie zu begrüßen und sich zu merken, was Ihnen gefallen hat. Ihr Name und Ihre Vorschläge erscheinen erst, wenn der Kiosk geprüft hat, dass er eine lebende Person sieht und kein Foto.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Zum Widersprechen&lt;/b&gt;: Treten Sie aus dem Kamerabild oder tippen Sie auf &lt;i&gt;Pause&lt;/i&gt;: Bis dahin wird kein Gesicht analysiert oder gespeichert. &lt;b&gt;Um vergessen zu werden&lt;/b&gt;: Fragen Sie das Personal; alles über Sie wird sofort gelöscht und lässt sich nicht wiederherstellen.&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>This kiosk analyses faces (on this device only) to suggest products. Nothing about you is stored unless you enrol with staff. To opt out, press Pause or step away; enrolled shoppers can ask staff to forget them at any time.</source>
+        <translation>Dieser Kiosk analysiert Gesichter (nur auf diesem Gerät), um Produkte vorzuschlagen. Über Sie wird nichts gespeichert, außer Sie registrieren sich beim Personal. Zum Widersprechen tippen Sie auf Pause oder treten zur Seite; Registrierte können sich jederzeit vom Personal löschen lassen.</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>Pause</translation>
+    </message>
+    <message>
+        <source>Privacy &amp;&amp; opt-out</source>
+        <translation>Datenschutz &amp;&amp; Widerspruch</translation>
+    </message>
+    <message>
+        <source>Staff</source>
+        <translation>Personal</translation>
+    </message>
+    <message>
+        <source>Privacy</source>
+        <translation>Datenschutz</translation>
+    </message>
+    <message>
+        <source>Pause for 2 minutes</source>
+        <translation>2 Minuten pausieren</translation>
+    </message>
+</context>
+<context>
     <name>PausePage</name>
     <message>
         <source>Face analysis is paused</source>
@@ -679,37 +710,6 @@
     <message>
         <source>Saved to {path}. What faces show, the camera picture, language, currency and alerts apply now; the camera, recognition, retention and how products are picked apply when the kiosk restarts.</source>
         <translation>In {path} gespeichert. Anzeigen auf Gesichtern, Kamerabild, Sprache, Währung und Meldungen gelten sofort; Kamera, Erkennung, Aufbewahrung und Produktauswahl gelten nach einem Neustart des Kiosks.</translation>
-    </message>
-</context>
-<context>
-    <name>ShopperScreen</name>
-    <message>
-        <source>&lt;h3&gt;How this kiosk uses your face&lt;/h3&gt;&lt;p&gt;&lt;b&gt;What it does.&lt;/b&gt; The camera picture is analysed on this device only, to show products you may like. It estimates your expression (happy, neutral, ...) and whether you wear a mask. Nothing leaves the device.&lt;/p&gt;&lt;p&gt;&lt;b&gt;If you are not enrolled&lt;/b&gt;, the kiosk does not know who you are and stores no picture or face data of you. It records only that someone was here and for how long, and deletes even that after {days} days.&lt;/p&gt;&lt;p&gt;&lt;b&gt;If you enrolled&lt;/b&gt; (only with your consent, with a member of staff), the kiosk keeps an encrypted numeric template of your face, never a photo unless you asked, to greet you and remember what you liked. Your name and picks appear only after the kiosk has checked that it sees a live person, not a photo.&lt;/p&gt;&lt;p&gt;&lt;b&gt;To opt out&lt;/b&gt;: step out of the camera&apos;s view, or press &lt;i&gt;Pause&lt;/i&gt;: no face is analysed or recorded until then. &lt;b&gt;To be forgotten&lt;/b&gt;: ask staff; everything about you is deleted at once, and cannot be recovered.&lt;/p&gt;</source>
-        <translation>&lt;h3&gt;Wie dieser Kiosk Ihr Gesicht nutzt&lt;/h3&gt;&lt;p&gt;&lt;b&gt;Was er tut.&lt;/b&gt; Das Kamerabild wird nur auf diesem Gerät analysiert, um Ihnen Produkte zu zeigen, die Ihnen gefallen könnten. Er schätzt Ihren Gesichtsausdruck (fröhlich, neutral, …) und ob Sie eine Maske tragen. Nichts verlässt das Gerät.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Wenn Sie nicht registriert sind&lt;/b&gt;, weiß der Kiosk nicht, wer Sie sind, und speichert weder ein Bild noch Gesichtsdaten von Ihnen. Er vermerkt nur, dass jemand hier war und wie lange, und löscht auch das nach {days} Tagen.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Wenn Sie sich registriert haben&lt;/b&gt; (nur mit Ihrer Einwilligung, beim Personal), speichert der Kiosk eine verschlüsselte Zahlenvorlage Ihres Gesichts, nie ein Foto, außer Sie haben es gewünscht, um Sie zu begrüßen und sich zu merken, was Ihnen gefallen hat. Ihr Name und Ihre Vorschläge erscheinen erst, wenn der Kiosk geprüft hat, dass er eine lebende Person sieht und kein Foto.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Zum Widersprechen&lt;/b&gt;: Treten Sie aus dem Kamerabild oder tippen Sie auf &lt;i&gt;Pause&lt;/i&gt;: Bis dahin wird kein Gesicht analysiert oder gespeichert. &lt;b&gt;Um vergessen zu werden&lt;/b&gt;: Fragen Sie das Personal; alles über Sie wird sofort gelöscht und lässt sich nicht wiederherstellen.&lt;/p&gt;</translation>
-    </message>
-    <message>
-        <source>This kiosk analyses faces (on this device only) to suggest products. Nothing about you is stored unless you enrol with staff. To opt out, press Pause or step away; enrolled shoppers can ask staff to forget them at any time.</source>
-        <translation>Dieser Kiosk analysiert Gesichter (nur auf diesem Gerät), um Produkte vorzuschlagen. Über Sie wird nichts gespeichert, außer Sie registrieren sich beim Personal. Zum Widersprechen tippen Sie auf Pause oder treten zur Seite; Registrierte können sich jederzeit vom Personal löschen lassen.</translation>
-    </message>
-    <message>
-        <source>Pause</source>
-        <translation>Pause</translation>
-    </message>
-    <message>
-        <source>Privacy &amp;&amp; opt-out</source>
-        <translation>Datenschutz &amp;&amp; Widerspruch</translation>
-    </message>
-    <message>
-        <source>Staff</source>
-        <translation>Personal</translation>
-    </message>
-    <message>
-        <source>Privacy</source>
-        <translation>Datenschutz</translation>
-    </message>
-    <message>
-        <source>Pause for 2 minutes</source>
-        <translation>2 Minuten pausieren</translation>
     </message>
 </context>
 <context>

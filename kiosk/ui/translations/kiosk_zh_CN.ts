@@ -490,6 +490,37 @@
     </message>
 </context>
 <context>
+    <name>NoticeBar</name>
+    <message>
+        <source>&lt;h3&gt;How this kiosk uses your face&lt;/h3&gt;&lt;p&gt;&lt;b&gt;What it does.&lt;/b&gt; The camera picture is analysed on this device only, to show products you may like. It estimates your expression (happy, neutral, ...) and whether you wear a mask. Nothing leaves the device.&lt;/p&gt;&lt;p&gt;&lt;b&gt;If you are not enrolled&lt;/b&gt;, the kiosk does not know who you are and stores no picture or face data of you. It records only that someone was here and for how long, and deletes even that after {days} days.&lt;/p&gt;&lt;p&gt;&lt;b&gt;If you enrolled&lt;/b&gt; (only with your consent, with a member of staff), the kiosk keeps an encrypted numeric template of your face, never a photo unless you asked, to greet you and remember what you liked. Your name and picks appear only after the kiosk has checked that it sees a live person, not a photo.&lt;/p&gt;&lt;p&gt;&lt;b&gt;To opt out&lt;/b&gt;: step out of the camera&apos;s view, or press &lt;i&gt;Pause&lt;/i&gt;: no face is analysed or recorded until then. &lt;b&gt;To be forgotten&lt;/b&gt;: ask staff; everything about you is deleted at once, and cannot be recovered.&lt;/p&gt;</source>
+        <translation>&lt;h3&gt;本终端如何使用您的面部信息&lt;/h3&gt;&lt;p&gt;&lt;b&gt;用途。&lt;/b&gt;摄像头画面仅在本机分析，用于展示您可能喜欢的商品。它会估计您的表情（开心、平静……）以及是否佩戴口罩。任何信息都不会离开本机。&lt;/p&gt;&lt;p&gt;&lt;b&gt;如果您未登记&lt;/b&gt;，终端不知道您是谁，也不会存储您的照片或面部数据。它只记录有人来过以及停留多久，并在 {days} 天后删除这些记录。&lt;/p&gt;&lt;p&gt;&lt;b&gt;如果您已登记&lt;/b&gt;（仅在您同意并由店员办理的情况下），终端会保存您面部的加密数字模板（除非您要求，否则绝不保存照片），用于向您问好并记住您喜欢的商品。只有在终端确认看到的是真人而非照片后，才会显示您的姓名和专属推荐。&lt;/p&gt;&lt;p&gt;&lt;b&gt;如需退出&lt;/b&gt;：离开摄像头视野，或点按&lt;i&gt;暂停&lt;/i&gt;：在此期间不会分析或记录任何人脸。&lt;b&gt;如需删除&lt;/b&gt;：请联系店员；您的全部信息将立即删除，且无法恢复。&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>This kiosk analyses faces (on this device only) to suggest products. Nothing about you is stored unless you enrol with staff. To opt out, press Pause or step away; enrolled shoppers can ask staff to forget them at any time.</source>
+        <translation>本终端仅在本机分析人脸以推荐商品。除非您向店员登记，否则不会存储您的任何信息。如需退出，请点按“暂停”或离开；已登记的顾客可随时请店员删除其信息。</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>暂停</translation>
+    </message>
+    <message>
+        <source>Privacy &amp;&amp; opt-out</source>
+        <translation>隐私 &amp;&amp; 退出</translation>
+    </message>
+    <message>
+        <source>Staff</source>
+        <translation>店员</translation>
+    </message>
+    <message>
+        <source>Privacy</source>
+        <translation>隐私</translation>
+    </message>
+    <message>
+        <source>Pause for 2 minutes</source>
+        <translation>暂停 2 分钟</translation>
+    </message>
+</context>
+<context>
     <name>PausePage</name>
     <message>
         <source>Face analysis is paused</source>
@@ -679,37 +710,6 @@
     <message>
         <source>Saved to {path}. What faces show, the camera picture, language, currency and alerts apply now; the camera, recognition, retention and how products are picked apply when the kiosk restarts.</source>
         <translation>已保存到 {path}。人脸上的标签、摄像头画面、语言、货币和提醒立即生效；摄像头、识别、保留期限和商品挑选方式在终端重启后生效。</translation>
-    </message>
-</context>
-<context>
-    <name>ShopperScreen</name>
-    <message>
-        <source>&lt;h3&gt;How this kiosk uses your face&lt;/h3&gt;&lt;p&gt;&lt;b&gt;What it does.&lt;/b&gt; The camera picture is analysed on this device only, to show products you may like. It estimates your expression (happy, neutral, ...) and whether you wear a mask. Nothing leaves the device.&lt;/p&gt;&lt;p&gt;&lt;b&gt;If you are not enrolled&lt;/b&gt;, the kiosk does not know who you are and stores no picture or face data of you. It records only that someone was here and for how long, and deletes even that after {days} days.&lt;/p&gt;&lt;p&gt;&lt;b&gt;If you enrolled&lt;/b&gt; (only with your consent, with a member of staff), the kiosk keeps an encrypted numeric template of your face, never a photo unless you asked, to greet you and remember what you liked. Your name and picks appear only after the kiosk has checked that it sees a live person, not a photo.&lt;/p&gt;&lt;p&gt;&lt;b&gt;To opt out&lt;/b&gt;: step out of the camera&apos;s view, or press &lt;i&gt;Pause&lt;/i&gt;: no face is analysed or recorded until then. &lt;b&gt;To be forgotten&lt;/b&gt;: ask staff; everything about you is deleted at once, and cannot be recovered.&lt;/p&gt;</source>
-        <translation>&lt;h3&gt;本终端如何使用您的面部信息&lt;/h3&gt;&lt;p&gt;&lt;b&gt;用途。&lt;/b&gt;摄像头画面仅在本机分析，用于展示您可能喜欢的商品。它会估计您的表情（开心、平静……）以及是否佩戴口罩。任何信息都不会离开本机。&lt;/p&gt;&lt;p&gt;&lt;b&gt;如果您未登记&lt;/b&gt;，终端不知道您是谁，也不会存储您的照片或面部数据。它只记录有人来过以及停留多久，并在 {days} 天后删除这些记录。&lt;/p&gt;&lt;p&gt;&lt;b&gt;如果您已登记&lt;/b&gt;（仅在您同意并由店员办理的情况下），终端会保存您面部的加密数字模板（除非您要求，否则绝不保存照片），用于向您问好并记住您喜欢的商品。只有在终端确认看到的是真人而非照片后，才会显示您的姓名和专属推荐。&lt;/p&gt;&lt;p&gt;&lt;b&gt;如需退出&lt;/b&gt;：离开摄像头视野，或点按&lt;i&gt;暂停&lt;/i&gt;：在此期间不会分析或记录任何人脸。&lt;b&gt;如需删除&lt;/b&gt;：请联系店员；您的全部信息将立即删除，且无法恢复。&lt;/p&gt;</translation>
-    </message>
-    <message>
-        <source>This kiosk analyses faces (on this device only) to suggest products. Nothing about you is stored unless you enrol with staff. To opt out, press Pause or step away; enrolled shoppers can ask staff to forget them at any time.</source>
-        <translation>本终端仅在本机分析人脸以推荐商品。除非您向店员登记，否则不会存储您的任何信息。如需退出，请点按“暂停”或离开；已登记的顾客可随时请店员删除其信息。</translation>
-    </message>
-    <message>
-        <source>Pause</source>
-        <translation>暂停</translation>
-    </message>
-    <message>
-        <source>Privacy &amp;&amp; opt-out</source>
-        <translation>隐私 &amp;&amp; 退出</translation>
-    </message>
-    <message>
-        <source>Staff</source>
-        <translation>店员</translation>
-    </message>
-    <message>
-        <source>Privacy</source>
-        <translation>隐私</translation>
-    </message>
-    <message>
-        <source>Pause for 2 minutes</source>
-        <translation>暂停 2 分钟</translation>
     </message>
 </context>
 <context>
