@@ -282,3 +282,23 @@ def test_staff_switch_the_language_and_every_screen_follows(qtbot: QtBot, kiosk:
     qtbot.waitUntil(lambda: kiosk.view.pause_button.text() == "Pause")
     assert card.button.text() == "I'm interested"
     assert 'language = "en"' in kiosk.config_path.read_text()
+
+
+def test_staff_fields_open_the_on_screen_keyboard(qtbot: QtBot, kiosk: KioskApp) -> None:
+    from PySide6.QtCore import Qt
+
+    kiosk.staff.sign_in("Dana")
+    kiosk.window.show_staff(kiosk.staff)
+    keyboard = kiosk.staff.keyboard
+    for page, field in (
+        ("enrol", kiosk.enrol_tab.name),
+        ("gallery", kiosk.gallery_tab.search),
+        ("catalog", kiosk.catalog_tab.search),
+    ):
+        kiosk.staff.show_page(page)
+        qtbot.mouseClick(field, Qt.MouseButton.LeftButton)  # type: ignore[no-untyped-call]
+        assert keyboard.isVisible() and keyboard.target is field
+        keyboard.type_text("Ada")
+        assert field.text().endswith("Ada")
+        keyboard.done()
+        assert not keyboard.isVisible()
