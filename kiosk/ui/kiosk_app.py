@@ -22,7 +22,7 @@ from kiosk.fleet.worker import start_worker
 from kiosk.services.alerts import StaffAlert
 from kiosk.services.demo import open_shopper_session, prepare_demo_data
 from kiosk.services.enrolment import Enrolment
-from kiosk.services.staff_access import NO_PIN_MESSAGE, StaffAccess
+from kiosk.services.staff_access import StaffAccess
 from kiosk.store.backup import backup_if_due
 from kiosk.store.bundle import EmbeddingInfo
 from kiosk.store.catalog import Catalog
@@ -203,7 +203,12 @@ class KioskApp:
             QMessageBox.information(
                 self.window,
                 QCoreApplication.translate("KioskApp", "Staff mode is locked"),
-                NO_PIN_MESSAGE,
+                QCoreApplication.translate(
+                    "KioskApp",
+                    "Staff mode is locked: no staff PIN has been set on this kiosk. On this PC, "
+                    "open a terminal and run `kiosk staff set-pin --staff YOUR-NAME`, then try "
+                    "again.",
+                ),
             )
             return
         dialog = PinDialog(self.access, self.window)

@@ -47,16 +47,16 @@ class PinDialog(QDialog):
 
     def __init__(self, access: StaffAccess, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Staff sign-in")
+        self.setWindowTitle(self.tr("Staff sign-in"))
         self.setModal(True)
         self.access = access
         self._check: _PinCheck | None = None
-        self.staff_name = QLineEdit(placeholderText="Your name")
-        self.pin = QLineEdit(placeholderText="PIN", echoMode=QLineEdit.EchoMode.Password)
+        self.staff_name = QLineEdit(placeholderText=self.tr("Your name"))
+        self.pin = QLineEdit(placeholderText=self.tr("PIN"), echoMode=QLineEdit.EchoMode.Password)
         self.pin.setMaxLength(MAX_PIN_DIGITS)
         self.message = label("", "feedback", wrap=True)
         layout = QVBoxLayout(self)
-        layout.addWidget(label("Staff sign-in", "title"))
+        layout.addWidget(label(self.tr("Staff sign-in"), "title"))
         layout.addWidget(self.staff_name)
         layout.addWidget(self.pin)
         layout.addLayout(self._keypad())
@@ -74,7 +74,7 @@ class PinDialog(QDialog):
             button.setMinimumSize(84, 64)
             button.clicked.connect(lambda _=False, k=key: self.press(k))
             grid.addWidget(button, index // 3, index % 3)
-        cancel = QPushButton("Cancel")
+        cancel = QPushButton(self.tr("Cancel"))
         cancel.clicked.connect(self.reject)
         grid.addWidget(cancel, 4, 0, 1, 3)
         return grid
@@ -98,12 +98,12 @@ class PinDialog(QDialog):
         if self.checking:
             return
         if not self.staff_name.text().strip():
-            self.message.setText("Enter your name: staff actions are recorded.")
+            self.message.setText(self.tr("Enter your name: staff actions are recorded."))
             return
         pin = self.pin.text()
         self.pin.clear()
         self.pin.setEnabled(False)
-        self.message.setText("Checking…")
+        self.message.setText(self.tr("Checking…"))
         self._check = _PinCheck(self.access, pin)
         self._check.sig_done.connect(self._on_checked)
         self._check.start()
@@ -121,7 +121,11 @@ class PinDialog(QDialog):
             self._refresh_lock()
         else:
             left = self.access.settings.max_failures - outcome.failures
-            self.message.setText(f"Wrong PIN. {left} attempt(s) before a lock-out.")
+            self.message.setText(
+                self.tr("Wrong PIN. {left} attempt(s) before a lock-out.").replace(
+                    "{left}", str(left)
+                )
+            )
 
     def _refresh_lock(self) -> None:
         if self.checking:
@@ -134,7 +138,11 @@ class PinDialog(QDialog):
             return
         self.pin.setEnabled(wait <= 0)
         if wait > 0:
-            self.message.setText(f"Too many wrong PINs. Try again in {wait:.0f} s.")
+            self.message.setText(
+                self.tr("Too many wrong PINs. Try again in {seconds} s.").replace(
+                    "{seconds}", f"{wait:.0f}"
+                )
+            )
 
     def done(self, result: int) -> None:
         """Close (never while a check still runs: it finishes first)."""

@@ -19,7 +19,6 @@ from kiosk.ui.widgets import label
 
 COLUMNS = 5
 THUMB_PX = 112
-STEP_NAMES = {"straight": "facing", "side": "turned", "other_side": "turned other way"}
 
 
 def chip_pixmap(chip_rgb: npt.NDArray[np.uint8], size: int = THUMB_PX) -> QPixmap:
@@ -66,16 +65,31 @@ class ReviewGrid(QWidget):
             tile.setIcon(chip_pixmap(capture.chip_rgb))
             tile.setIconSize(chip_pixmap(capture.chip_rgb).size())
             tile.setText(
-                f"{STEP_NAMES.get(capture.step, capture.step)} · {quality.size_px:.0f} px\n"
-                f"sharp {quality.sharpness:.0f} · yaw {quality.yaw_deg:+.0f}°"
+                self.tr("{pose} · {size} px\nsharpness {sharp} · turn {yaw}°")
+                .replace("{pose}", self._pose(capture.step))
+                .replace("{size}", f"{quality.size_px:.0f}")
+                .replace("{sharp}", f"{quality.sharpness:.0f}")
+                .replace("{yaw}", f"{quality.yaw_deg:+.0f}")
             )
-            tile.setToolTip("Tap to drop this capture and take another")
+            tile.setToolTip(self.tr("Tap to drop this capture and take another"))
             tile.clicked.connect(lambda _=False, i=index: self.sig_drop.emit(i))
             self._grid.addWidget(tile, index // COLUMNS, index % COLUMNS)
             self.tiles.append(tile)
         sharp = sorted(c.quality.sharpness for c in captures)
         median = sharp[len(sharp) // 2] if sharp else 0.0
         self.summary.setText(
-            f"{len(captures)} captures, median sharpness {median:.0f}. Look through them: tap "
-            "any with closed eyes or a bad angle to drop it and take another."
+            self.tr(
+                "{count} captures, median sharpness {sharp}. Look through them: tap any with "
+                "closed eyes or a bad angle to drop it and take another."
+            )
+            .replace("{count}", str(len(captures)))
+            .replace("{sharp}", f"{median:.0f}")
         )
+
+    def _pose(self, step: str) -> str:
+        names = {
+            "straight": self.tr("facing"),
+            "side": self.tr("turned"),
+            "other_side": self.tr("turned the other way"),
+        }
+        return names.get(step, step)

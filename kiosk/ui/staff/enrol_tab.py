@@ -36,12 +36,6 @@ from kiosk.ui.workers import EnrolWorker
 
 log = logging.getLogger(__name__)
 
-CONSENT_TEXT = (
-    "I agree that this kiosk stores a numeric template of my face (encrypted, never a photo "
-    "unless I ask) to recognise me and suggest products for me. I can ask staff to forget me at "
-    "any time, and everything about me is then deleted."
-)
-
 SessionFactory = Callable[[str, Consent, bool, int | None], Enrolment]
 
 
@@ -68,19 +62,19 @@ class EnrolTab(QWidget):
 
     def _consent_page(self) -> QWidget:
         page = QWidget()
-        self.name = QLineEdit(placeholderText="Shopper's name as they want to be greeted")
-        self.consent = QCheckBox("The shopper read this and agrees")
-        self.keep_photos = QCheckBox("Also keep (encrypted) photos of the captures")
-        self.start_button = button("Start capture", "interested")
+        self.name = QLineEdit(placeholderText=self.tr("Shopper's name as they want to be greeted"))
+        self.consent = QCheckBox(self.tr("The shopper read this and agrees"))
+        self.keep_photos = QCheckBox(self.tr("Also keep (encrypted) photos of the captures"))
+        self.start_button = button(self.tr("Start capture"), "interested")
         self.start_button.clicked.connect(self.start)
         self.form_message = label("", "feedback", wrap=True)
         form = QFormLayout()
-        form.addRow("Name", self.name)
-        form.addRow("", label(CONSENT_TEXT, "cardReason", wrap=True))
+        form.addRow(self.tr("Name"), self.name)
+        form.addRow("", label(self._consent_text(), "cardReason", wrap=True))
         form.addRow("", self.consent)
         form.addRow("", self.keep_photos)
         layout = QVBoxLayout(page)
-        layout.addWidget(label("1 · Consent", "title"))
+        layout.addWidget(label(self.tr("1 · Consent"), "title"))
         layout.addLayout(form)
         layout.addWidget(self.start_button)
         layout.addWidget(self.form_message)
@@ -91,22 +85,22 @@ class EnrolTab(QWidget):
         page = QWidget()
         self.preview = VideoView()
         self.preview.overlays = Overlays(names=False, emotion=False, mask=False)  # the box only
-        self.instruction = label("Look at the camera", "greeting", wrap=True)
+        self.instruction = label(self.tr("Look straight at the camera"), "greeting", wrap=True)
         self.feedback = label("", "feedback", wrap=True)
         self.live_note = label("", "cardReason", wrap=True)
         self.progress = QProgressBar()
         self.duplicate_box = QWidget()
         self.duplicate_text = label("", "feedback", wrap=True)
-        self.add_to_existing = button("Add these captures to that person", "interested")
+        self.add_to_existing = button(self.tr("Add these captures to that person"), "interested")
         self.add_to_existing.clicked.connect(self._on_add_to_existing)
         dup_layout = QVBoxLayout(self.duplicate_box)
         dup_layout.addWidget(self.duplicate_text)
         dup_layout.addWidget(self.add_to_existing)
         self.duplicate_box.hide()
-        cancel = button("Cancel")
+        cancel = button(self.tr("Cancel"))
         cancel.clicked.connect(self.cancel)
         side = QVBoxLayout()
-        side.addWidget(label("2 · Capture", "title"))
+        side.addWidget(label(self.tr("2 · Capture"), "title"))
         side.addWidget(self.instruction)
         side.addWidget(self.feedback)
         side.addWidget(self.live_note)
@@ -123,18 +117,18 @@ class EnrolTab(QWidget):
         page = QWidget()
         self.review = ReviewGrid()
         self.review.sig_drop.connect(self._on_drop)
-        save = button("Save", "interested")
+        save = button(self.tr("Save"), "interested")
         save.clicked.connect(self._save)
-        retake = button("Take more")
+        retake = button(self.tr("Take more"))
         retake.clicked.connect(self._resume_capture)
-        cancel = button("Cancel: save nothing")
+        cancel = button(self.tr("Cancel: save nothing"))
         cancel.clicked.connect(self.cancel)
         self.review_message = label("", "feedback", wrap=True)
         buttons = QHBoxLayout()
         for widget in (save, retake, cancel):
             buttons.addWidget(widget)
         layout = QVBoxLayout(page)
-        layout.addWidget(label("3 · Review", "title"))
+        layout.addWidget(label(self.tr("3 · Review"), "title"))
         layout.addWidget(self.review, 1)
         layout.addWidget(self.review_message)
         layout.addLayout(buttons)
@@ -143,14 +137,50 @@ class EnrolTab(QWidget):
     def _done_page(self) -> QWidget:
         page = QWidget()
         self.summary = label("", "greeting", wrap=True)
-        again = button("Enrol someone else", "interested")
+        again = button(self.tr("Enrol someone else"), "interested")
         again.clicked.connect(self.reset)
         layout = QVBoxLayout(page)
-        layout.addWidget(label("4 · Saved", "title"))
+        layout.addWidget(label(self.tr("4 · Saved"), "title"))
         layout.addWidget(self.summary)
         layout.addWidget(again)
         layout.addStretch(1)
         return page
+
+    def _consent_text(self) -> str:
+        return self.tr(
+            "I agree that this kiosk stores a numeric template of my face (encrypted, never a "
+            "photo unless I ask) to recognise me and suggest products for me. I can ask staff "
+            "to forget me at any time, and everything about me is then deleted."
+        )
+
+    def _step_text(self, step: str) -> str:
+        """The pose instruction in the staff language (the service's codes, see pose_plan)."""
+        texts = {
+            "straight": self.tr("Look straight at the camera"),
+            "side": self.tr("Turn your head a little to one side"),
+            "other_side": self.tr("Now a little to the other side"),
+        }
+        return texts.get(step, step)
+
+    def _reason_text(self, feedback: EnrolFeedback) -> str:
+        """What one frame did, in the staff language (the service's gate codes)."""
+        texts = {
+            "ok": self.tr("Got it."),
+            "no_face": self.tr("Look at the camera."),
+            "many_faces": self.tr("Only one person, please."),
+            "no_landmarks": self.tr("Look at the camera."),
+            "too_small": self.tr("Move closer."),
+            "turned": self.tr("Look at the camera."),
+            "blurry": self.tr("Hold still."),
+            "repeat": self.tr("Move your head a little."),
+            "not_live": self.tr("Checking it's a live person: blink, or turn your head."),
+            "someone_else": self.tr("Only the person enrolling, please."),
+            "too_soon": self.tr("Keep going."),
+            "off_pose": self._step_text(feedback.step.key) if feedback.step else "",
+            "already_enrolled": self.tr("Capture paused: this face is already enrolled."),
+            "complete": self.tr("All done, thank you."),
+        }
+        return texts.get(feedback.reason, feedback.message.capitalize())
 
     def prepare_reenrol(self, person_id: int, name: str) -> None:
         """Add captures to an enrolled person (from the gallery tab)."""
@@ -163,7 +193,7 @@ class EnrolTab(QWidget):
         """Record consent and start capturing."""
         name = self.name.text().strip()
         if not name or not self.consent.isChecked():
-            self.form_message.setText("A name and the shopper's consent are needed first.")
+            self.form_message.setText(self.tr("A name and the shopper's consent are needed first."))
             return
         consent = Consent(staff=self.staff_name or "staff")
         try:
@@ -194,7 +224,7 @@ class EnrolTab(QWidget):
 
     def _on_feedback(self, feedback: object, frame: Frame) -> None:
         if not isinstance(feedback, EnrolFeedback):
-            self.feedback.setText("That frame could not be analysed; carry on.")
+            self.feedback.setText(self.tr("That frame could not be analysed; carry on."))
             return
         faces: tuple[FaceResult, ...] = ()
         if feedback.box is not None:
@@ -209,10 +239,12 @@ class EnrolTab(QWidget):
         )
         self.preview.show_frame(to_qimage(frame.image_bgr), result)
         if feedback.step is not None:
-            self.instruction.setText(feedback.step.instruction.capitalize())
-        self.feedback.setText(feedback.message.capitalize())
+            self.instruction.setText(self._step_text(feedback.step.key))
+        self.feedback.setText(self._reason_text(feedback))
         self.live_note.setText(
-            "Live person confirmed." if feedback.live else "Checking it's a live person…"
+            self.tr("Live person confirmed.")
+            if feedback.live
+            else self.tr("Checking it's a live person…")
         )
         self.progress.setValue(feedback.captures)
         if feedback.duplicate is not None and self.duplicate_box.isHidden():
@@ -226,8 +258,12 @@ class EnrolTab(QWidget):
         assert duplicate is not None
         self._stop_capture()
         self.duplicate_text.setText(
-            f"This face is already enrolled as {duplicate.name} (person {duplicate.person_id}). "
-            "Add these captures to that person, or cancel."
+            self.tr(
+                "This face is already enrolled as {name} (person {id}). Add these captures to "
+                "that person, or cancel."
+            )
+            .replace("{name}", duplicate.name)
+            .replace("{id}", str(duplicate.person_id))
         )
         self.duplicate_box.show()
 
@@ -249,7 +285,7 @@ class EnrolTab(QWidget):
         assert self.session is not None
         self.session.discard(index)
         self.review.show_captures(self.session.review())
-        self.review_message.setText("Dropped. Take more to replace it, or save.")
+        self.review_message.setText(self.tr("Dropped. Take more to replace it, or save."))
 
     def _save(self) -> None:
         self._stop_capture()
@@ -257,11 +293,14 @@ class EnrolTab(QWidget):
         try:
             saved = self.session.save()
         except KioskError as exc:
-            self.review_message.setText(f"Not saved: {exc}")
+            self.review_message.setText(
+                self.tr("Not saved: {reason}").replace("{reason}", str(exc))
+            )
             return
         self.summary.setText(
-            f"{self.name.text().strip()} is enrolled: {saved.captures} captures, "
-            f"{saved.templates} templates stored (encrypted)."
+            self.tr("{name} is enrolled: {count} captures saved (encrypted).")
+            .replace("{name}", self.name.text().strip())
+            .replace("{count}", str(saved.captures))
         )
         self.pages.setCurrentIndex(3)
         self.sig_enrolled.emit(saved.person_id)

@@ -272,6 +272,161 @@
     </message>
 </context>
 <context>
+    <name>EnrolTab</name>
+    <message>
+        <source>Shopper&apos;s name as they want to be greeted</source>
+        <translation>Name der Kundin oder des Kunden, wie sie begrüßt werden möchten</translation>
+    </message>
+    <message>
+        <source>The shopper read this and agrees</source>
+        <translation>Die Kundin oder der Kunde hat dies gelesen und stimmt zu</translation>
+    </message>
+    <message>
+        <source>Also keep (encrypted) photos of the captures</source>
+        <translation>Auch (verschlüsselte) Fotos der Aufnahmen behalten</translation>
+    </message>
+    <message>
+        <source>Start capture</source>
+        <translation>Aufnahme starten</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>1 · Consent</source>
+        <translation>1 · Einwilligung</translation>
+    </message>
+    <message>
+        <source>Look straight at the camera</source>
+        <translation>Schauen Sie direkt in die Kamera</translation>
+    </message>
+    <message>
+        <source>Add these captures to that person</source>
+        <translation>Diese Aufnahmen dieser Person hinzufügen</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <source>2 · Capture</source>
+        <translation>2 · Aufnahme</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>Speichern</translation>
+    </message>
+    <message>
+        <source>Take more</source>
+        <translation>Weitere aufnehmen</translation>
+    </message>
+    <message>
+        <source>Cancel: save nothing</source>
+        <translation>Abbrechen: nichts speichern</translation>
+    </message>
+    <message>
+        <source>3 · Review</source>
+        <translation>3 · Prüfen</translation>
+    </message>
+    <message>
+        <source>Enrol someone else</source>
+        <translation>Weitere Person registrieren</translation>
+    </message>
+    <message>
+        <source>4 · Saved</source>
+        <translation>4 · Gespeichert</translation>
+    </message>
+    <message>
+        <source>I agree that this kiosk stores a numeric template of my face (encrypted, never a photo unless I ask) to recognise me and suggest products for me. I can ask staff to forget me at any time, and everything about me is then deleted.</source>
+        <translation>Ich bin einverstanden, dass dieser Kiosk eine numerische Vorlage meines Gesichts speichert (verschlüsselt, nie ein Foto, außer ich wünsche es), um mich zu erkennen und mir Produkte vorzuschlagen. Ich kann das Personal jederzeit bitten, mich zu vergessen; dann wird alles über mich gelöscht.</translation>
+    </message>
+    <message>
+        <source>Turn your head a little to one side</source>
+        <translation>Drehen Sie den Kopf ein wenig zur Seite</translation>
+    </message>
+    <message>
+        <source>Now a little to the other side</source>
+        <translation>Jetzt ein wenig zur anderen Seite</translation>
+    </message>
+    <message>
+        <source>Got it.</source>
+        <translation>Aufgenommen.</translation>
+    </message>
+    <message>
+        <source>Look at the camera.</source>
+        <translation>Schauen Sie in die Kamera.</translation>
+    </message>
+    <message>
+        <source>Only one person, please.</source>
+        <translation>Bitte nur eine Person.</translation>
+    </message>
+    <message>
+        <source>Move closer.</source>
+        <translation>Kommen Sie näher.</translation>
+    </message>
+    <message>
+        <source>Hold still.</source>
+        <translation>Halten Sie still.</translation>
+    </message>
+    <message>
+        <source>Move your head a little.</source>
+        <translation>Bewegen Sie den Kopf ein wenig.</translation>
+    </message>
+    <message>
+        <source>Checking it&apos;s a live person: blink, or turn your head.</source>
+        <translation>Prüfung auf eine lebende Person: blinzeln Sie oder drehen Sie den Kopf.</translation>
+    </message>
+    <message>
+        <source>Only the person enrolling, please.</source>
+        <translation>Bitte nur die Person, die sich registriert.</translation>
+    </message>
+    <message>
+        <source>Keep going.</source>
+        <translation>Weiter so.</translation>
+    </message>
+    <message>
+        <source>Capture paused: this face is already enrolled.</source>
+        <translation>Aufnahme angehalten: dieses Gesicht ist bereits registriert.</translation>
+    </message>
+    <message>
+        <source>All done, thank you.</source>
+        <translation>Fertig, vielen Dank.</translation>
+    </message>
+    <message>
+        <source>A name and the shopper&apos;s consent are needed first.</source>
+        <translation>Zuerst werden ein Name und die Einwilligung der Kundin oder des Kunden benötigt.</translation>
+    </message>
+    <message>
+        <source>That frame could not be analysed; carry on.</source>
+        <translation>Dieses Bild konnte nicht ausgewertet werden; einfach weitermachen.</translation>
+    </message>
+    <message>
+        <source>Live person confirmed.</source>
+        <translation>Lebende Person bestätigt.</translation>
+    </message>
+    <message>
+        <source>Checking it&apos;s a live person…</source>
+        <translation>Prüfung auf eine lebende Person …</translation>
+    </message>
+    <message>
+        <source>This face is already enrolled as {name} (person {id}). Add these captures to that person, or cancel.</source>
+        <translation>Dieses Gesicht ist bereits als {name} registriert (Person {id}). Fügen Sie diese Aufnahmen dieser Person hinzu oder brechen Sie ab.</translation>
+    </message>
+    <message>
+        <source>Dropped. Take more to replace it, or save.</source>
+        <translation>Entfernt. Nehmen Sie weitere auf, um sie zu ersetzen, oder speichern Sie.</translation>
+    </message>
+    <message>
+        <source>Not saved: {reason}</source>
+        <translation>Nicht gespeichert: {reason}</translation>
+    </message>
+    <message>
+        <source>{name} is enrolled: {count} captures saved (encrypted).</source>
+        <translation>{name} ist registriert: {count} Aufnahmen gespeichert (verschlüsselt).</translation>
+    </message>
+</context>
+<context>
     <name>Expressions</name>
     <message>
         <source>happy</source>
@@ -465,6 +620,10 @@
         <source>Staff mode is locked</source>
         <translation>Personalmodus ist gesperrt</translation>
     </message>
+    <message>
+        <source>Staff mode is locked: no staff PIN has been set on this kiosk. On this PC, open a terminal and run `kiosk staff set-pin --staff YOUR-NAME`, then try again.</source>
+        <translation>Der Personalmodus ist gesperrt: Auf diesem Kiosk wurde noch keine Personal-PIN festgelegt. Öffnen Sie auf diesem PC ein Terminal, führen Sie `kiosk staff set-pin --staff IHR-NAME` aus und versuchen Sie es dann erneut.</translation>
+    </message>
 </context>
 <context>
     <name>KioskController</name>
@@ -536,6 +695,41 @@
     </message>
 </context>
 <context>
+    <name>PinDialog</name>
+    <message>
+        <source>Staff sign-in</source>
+        <translation>Anmeldung für das Personal</translation>
+    </message>
+    <message>
+        <source>Your name</source>
+        <translation>Ihr Name</translation>
+    </message>
+    <message>
+        <source>PIN</source>
+        <translation>PIN</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <source>Enter your name: staff actions are recorded.</source>
+        <translation>Geben Sie Ihren Namen ein: Aktionen des Personals werden protokolliert.</translation>
+    </message>
+    <message>
+        <source>Checking…</source>
+        <translation>Wird geprüft …</translation>
+    </message>
+    <message>
+        <source>Wrong PIN. {left} attempt(s) before a lock-out.</source>
+        <translation>Falsche PIN. Noch {left} Versuch(e) bis zur Sperre.</translation>
+    </message>
+    <message>
+        <source>Too many wrong PINs. Try again in {seconds} s.</source>
+        <translation>Zu viele falsche PINs. Versuchen Sie es in {seconds} s erneut.</translation>
+    </message>
+</context>
+<context>
     <name>ProductDetail</name>
     <message>
         <source>Back</source>
@@ -587,6 +781,35 @@
     <message>
         <source>From our {category} range</source>
         <translation>Aus unserem Sortiment: {category}</translation>
+    </message>
+</context>
+<context>
+    <name>ReviewGrid</name>
+    <message>
+        <source>{pose} · {size} px
+sharpness {sharp} · turn {yaw}°</source>
+        <translation>{pose} · {size} px
+Schärfe {sharp} · Drehung {yaw}°</translation>
+    </message>
+    <message>
+        <source>Tap to drop this capture and take another</source>
+        <translation>Tippen, um diese Aufnahme zu entfernen und eine neue zu machen</translation>
+    </message>
+    <message>
+        <source>{count} captures, median sharpness {sharp}. Look through them: tap any with closed eyes or a bad angle to drop it and take another.</source>
+        <translation>{count} Aufnahmen, mittlere Schärfe {sharp}. Sehen Sie sie durch: Tippen Sie auf jede mit geschlossenen Augen oder ungünstigem Winkel, um sie zu entfernen und neu aufzunehmen.</translation>
+    </message>
+    <message>
+        <source>facing</source>
+        <translation>frontal</translation>
+    </message>
+    <message>
+        <source>turned</source>
+        <translation>gedreht</translation>
+    </message>
+    <message>
+        <source>turned the other way</source>
+        <translation>andersherum gedreht</translation>
     </message>
 </context>
 <context>

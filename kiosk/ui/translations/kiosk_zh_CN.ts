@@ -272,6 +272,161 @@
     </message>
 </context>
 <context>
+    <name>EnrolTab</name>
+    <message>
+        <source>Shopper&apos;s name as they want to be greeted</source>
+        <translation>顾客希望被称呼的名字</translation>
+    </message>
+    <message>
+        <source>The shopper read this and agrees</source>
+        <translation>顾客已阅读并同意</translation>
+    </message>
+    <message>
+        <source>Also keep (encrypted) photos of the captures</source>
+        <translation>同时保存采集的（加密）照片</translation>
+    </message>
+    <message>
+        <source>Start capture</source>
+        <translation>开始采集</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>1 · Consent</source>
+        <translation>1 · 同意</translation>
+    </message>
+    <message>
+        <source>Look straight at the camera</source>
+        <translation>请正视摄像头</translation>
+    </message>
+    <message>
+        <source>Add these captures to that person</source>
+        <translation>将这些采集添加到此人</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>2 · Capture</source>
+        <translation>2 · 采集</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <source>Take more</source>
+        <translation>继续采集</translation>
+    </message>
+    <message>
+        <source>Cancel: save nothing</source>
+        <translation>取消：不保存任何内容</translation>
+    </message>
+    <message>
+        <source>3 · Review</source>
+        <translation>3 · 检查</translation>
+    </message>
+    <message>
+        <source>Enrol someone else</source>
+        <translation>登记其他人</translation>
+    </message>
+    <message>
+        <source>4 · Saved</source>
+        <translation>4 · 已保存</translation>
+    </message>
+    <message>
+        <source>I agree that this kiosk stores a numeric template of my face (encrypted, never a photo unless I ask) to recognise me and suggest products for me. I can ask staff to forget me at any time, and everything about me is then deleted.</source>
+        <translation>我同意本终端保存我面部的数字模板（加密保存；除非我要求，绝不保存照片），用于识别我并为我推荐商品。我可以随时请店员删除我的信息，届时与我有关的一切都会被删除。</translation>
+    </message>
+    <message>
+        <source>Turn your head a little to one side</source>
+        <translation>请将头稍微转向一侧</translation>
+    </message>
+    <message>
+        <source>Now a little to the other side</source>
+        <translation>现在稍微转向另一侧</translation>
+    </message>
+    <message>
+        <source>Got it.</source>
+        <translation>已采集。</translation>
+    </message>
+    <message>
+        <source>Look at the camera.</source>
+        <translation>请看摄像头。</translation>
+    </message>
+    <message>
+        <source>Only one person, please.</source>
+        <translation>请只保留一个人。</translation>
+    </message>
+    <message>
+        <source>Move closer.</source>
+        <translation>请靠近一些。</translation>
+    </message>
+    <message>
+        <source>Hold still.</source>
+        <translation>请保持不动。</translation>
+    </message>
+    <message>
+        <source>Move your head a little.</source>
+        <translation>请稍微移动头部。</translation>
+    </message>
+    <message>
+        <source>Checking it&apos;s a live person: blink, or turn your head.</source>
+        <translation>正在确认是真人：请眨眼或转动头部。</translation>
+    </message>
+    <message>
+        <source>Only the person enrolling, please.</source>
+        <translation>请只有登记者本人在镜头前。</translation>
+    </message>
+    <message>
+        <source>Keep going.</source>
+        <translation>请继续。</translation>
+    </message>
+    <message>
+        <source>Capture paused: this face is already enrolled.</source>
+        <translation>采集已暂停：此面孔已登记。</translation>
+    </message>
+    <message>
+        <source>All done, thank you.</source>
+        <translation>完成，谢谢。</translation>
+    </message>
+    <message>
+        <source>A name and the shopper&apos;s consent are needed first.</source>
+        <translation>请先填写姓名并取得顾客同意。</translation>
+    </message>
+    <message>
+        <source>That frame could not be analysed; carry on.</source>
+        <translation>这一帧无法分析；请继续。</translation>
+    </message>
+    <message>
+        <source>Live person confirmed.</source>
+        <translation>已确认是真人。</translation>
+    </message>
+    <message>
+        <source>Checking it&apos;s a live person…</source>
+        <translation>正在确认是否为真人…</translation>
+    </message>
+    <message>
+        <source>This face is already enrolled as {name} (person {id}). Add these captures to that person, or cancel.</source>
+        <translation>此面孔已登记为 {name}（编号 {id}）。请将这些采集添加到此人，或取消。</translation>
+    </message>
+    <message>
+        <source>Dropped. Take more to replace it, or save.</source>
+        <translation>已删除。请继续采集以补上，或直接保存。</translation>
+    </message>
+    <message>
+        <source>Not saved: {reason}</source>
+        <translation>未保存：{reason}</translation>
+    </message>
+    <message>
+        <source>{name} is enrolled: {count} captures saved (encrypted).</source>
+        <translation>{name} 已登记：已保存 {count} 次采集（加密）。</translation>
+    </message>
+</context>
+<context>
     <name>Expressions</name>
     <message>
         <source>happy</source>
@@ -465,6 +620,10 @@
         <source>Staff mode is locked</source>
         <translation>店员模式已锁定</translation>
     </message>
+    <message>
+        <source>Staff mode is locked: no staff PIN has been set on this kiosk. On this PC, open a terminal and run `kiosk staff set-pin --staff YOUR-NAME`, then try again.</source>
+        <translation>店员模式已锁定：本终端尚未设置店员 PIN。请在这台电脑上打开终端，运行 `kiosk staff set-pin --staff 你的名字`，然后重试。</translation>
+    </message>
 </context>
 <context>
     <name>KioskController</name>
@@ -536,6 +695,41 @@
     </message>
 </context>
 <context>
+    <name>PinDialog</name>
+    <message>
+        <source>Staff sign-in</source>
+        <translation>店员登录</translation>
+    </message>
+    <message>
+        <source>Your name</source>
+        <translation>你的姓名</translation>
+    </message>
+    <message>
+        <source>PIN</source>
+        <translation>PIN</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Enter your name: staff actions are recorded.</source>
+        <translation>请输入你的姓名：店员操作会被记录。</translation>
+    </message>
+    <message>
+        <source>Checking…</source>
+        <translation>正在验证…</translation>
+    </message>
+    <message>
+        <source>Wrong PIN. {left} attempt(s) before a lock-out.</source>
+        <translation>PIN 错误。再错 {left} 次将被锁定。</translation>
+    </message>
+    <message>
+        <source>Too many wrong PINs. Try again in {seconds} s.</source>
+        <translation>PIN 错误次数过多。请在 {seconds} 秒后重试。</translation>
+    </message>
+</context>
+<context>
     <name>ProductDetail</name>
     <message>
         <source>Back</source>
@@ -587,6 +781,35 @@
     <message>
         <source>From our {category} range</source>
         <translation>来自我们的{category}系列</translation>
+    </message>
+</context>
+<context>
+    <name>ReviewGrid</name>
+    <message>
+        <source>{pose} · {size} px
+sharpness {sharp} · turn {yaw}°</source>
+        <translation>{pose} · {size} 像素
+清晰度 {sharp} · 转角 {yaw}°</translation>
+    </message>
+    <message>
+        <source>Tap to drop this capture and take another</source>
+        <translation>点按可删除此采集并重新采集</translation>
+    </message>
+    <message>
+        <source>{count} captures, median sharpness {sharp}. Look through them: tap any with closed eyes or a bad angle to drop it and take another.</source>
+        <translation>共 {count} 次采集，清晰度中位数 {sharp}。请逐一查看：点按闭眼或角度不佳的采集即可删除并重新采集。</translation>
+    </message>
+    <message>
+        <source>facing</source>
+        <translation>正面</translation>
+    </message>
+    <message>
+        <source>turned</source>
+        <translation>侧转</translation>
+    </message>
+    <message>
+        <source>turned the other way</source>
+        <translation>转向另一侧</translation>
     </message>
 </context>
 <context>
