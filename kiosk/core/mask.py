@@ -55,12 +55,18 @@ class MaskFusion:
             bias=thresholds.get("fusion_bias", 0.0),
         )
 
+    def with_mask_logit(
+        self, classifier_prob: float, presence: float, colour_contrast: float = 0.0
+    ) -> float:
+        """Fused log-odds that the face wears a mask (0 is the decision point)."""
+        z = self.classifier * _logit(classifier_prob) + self.presence * _logit(presence)
+        return z + self.colour * colour_contrast / 10.0 + self.bias
+
     def with_mask_prob(
         self, classifier_prob: float, presence: float, colour_contrast: float = 0.0
     ) -> float:
         """Fused probability in [0, 1] that the face wears a mask."""
-        z = self.classifier * _logit(classifier_prob) + self.presence * _logit(presence)
-        z += self.colour * colour_contrast / 10.0 + self.bias
+        z = self.with_mask_logit(classifier_prob, presence, colour_contrast)
         return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))
 
     def fuse(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -54,18 +55,37 @@ class OrtFaceClassifier:
         return self.classify_crops([crop_bgr])[0]
 
     def classify_crops(self, crops_bgr: Sequence[ImageBGR]) -> tuple[ClassScores, ...]:
-        """Class probabilities for already cut face crops (BGR uint8), in one model run."""
+        """Class probabilities for already cut face crops (BGR uint8), in one model run.
+
+        With the manifest's `flip_average`, each crop's mirror image joins the batch and the
+        two readings are averaged.
+        """
         if not crops_bgr:
             return ()
+        batch = self.prepare(crops_bgr)
+        if not self.spec.input.flip_average:
+            return self.read(batch)
+        both = self.read(np.concatenate([batch, self.mirrored(batch)]))
+        return tuple(
+            average(a, b) for a, b in zip(both[: len(batch)], both[len(batch) :], strict=True)
+        )
+
+    def prepare(self, crops_bgr: Sequence[ImageBGR]) -> npt.NDArray[Any]:
+        """The model's input batch (N, ...) for face crops, without mirror images."""
         inp = self.spec.input
-        tensors = [to_tensor(c, inp) for c in crops_bgr]
-        if inp.flip_average:
-            axis = 2 if inp.layout == "NHWC" else 3
-            tensors += [np.flip(t, axis=axis) for t in tensors]
-        scores = self._model.run(np.ascontiguousarray(np.concatenate(tensors)))[0]
-        probs = self._activate(scores.reshape(len(tensors), -1).astype(np.float64))
-        if inp.flip_average:
-            probs = (probs[: len(crops_bgr)] + probs[len(crops_bgr) :]) / 2.0
+        return np.concatenate([to_tensor(c, inp) for c in crops_bgr])
+
+    def mirrored(self, batch: npt.NDArray[Any]) -> npt.NDArray[Any]:
+        """The batch of `prepare` with every crop mirrored left to right."""
+        axis = 2 if self.spec.input.layout == "NHWC" else 3
+        return np.ascontiguousarray(np.flip(batch, axis=axis))
+
+    def read(self, batch: npt.NDArray[Any]) -> tuple[ClassScores, ...]:
+        """Class probabilities for a prepared batch, one model run, no averaging."""
+        if len(batch) == 0:
+            return ()
+        scores = self._model.run(np.ascontiguousarray(batch))[0]
+        probs = self._activate(scores.reshape(len(batch), -1).astype(np.float64))
         labels = self.spec.labels
         return tuple(ClassScores(labels, tuple(float(p) for p in row)) for row in probs)
 
@@ -76,3 +96,10 @@ class OrtFaceClassifier:
         if self.spec.output_activation == "sigmoid":
             return np.asarray(1.0 / (1.0 + np.exp(-scores)))
         return scores
+
+
+def average(a: ClassScores, b: ClassScores) -> ClassScores:
+    """The mean of two readings of the same labels (a crop and its mirror image)."""
+    return ClassScores(
+        a.labels, tuple((x + y) / 2.0 for x, y in zip(a.probs, b.probs, strict=True))
+    )

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import math
+from dataclasses import replace
 from pathlib import Path
 
 import cv2
 import numpy as np
+import numpy.typing as npt
 import pytest
 
-from kiosk.core.types import WITH_MASK
+from kiosk.core.mask import MaskFusion
+from kiosk.core.types import WITH_MASK, ClassScores
+from kiosk.vision.classify import OrtFaceClassifier
 from kiosk.vision.finder import largest
 from kiosk.vision.mask_cue import lower_face_contrast, read_masks
 from kiosk.vision.models import VisionModels
+from kiosk.vision.runtime import crop_face
 from tests.models.conftest import SINGLE_FACE_PHOTOS, read_image
 
 pytestmark = pytest.mark.models
@@ -89,3 +95,38 @@ def test_blendshapes_see_a_smile(vision_models: VisionModels, faces_dir: Path) -
     smile = (shapes.prob("mouthSmileLeft") + shapes.prob("mouthSmileRight")) / 2
     assert smile > 0.5
     assert all(0.0 <= p <= 1.0 for p in shapes.probs)
+
+
+def test_the_mirrored_mask_crop_is_read_only_for_an_unsure_answer(
+    vision_models: VisionModels, faces_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    mask = vision_models.mask
+    always = OrtFaceClassifier(
+        replace(mask.spec, thresholds={**mask.spec.thresholds, "mirror_within": math.inf}), 1
+    )
+    fusion = MaskFusion.from_thresholds(mask.spec.thresholds)
+    batches: list[int] = []
+    read = mask.read
+
+    def counted(batch: npt.NDArray[np.float32]) -> tuple[ClassScores, ...]:
+        batches.append(len(batch))
+        return read(batch)
+
+    monkeypatch.setattr(mask, "read", counted)
+    mirrored = 0
+    for name, _ in CASES:
+        image = read_image(faces_dir / name)
+        face = largest(vision_models.finder.find(image, still=True))
+        assert face is not None
+        batches.clear()
+        answer = read_masks(mask, image, (face,))[0]
+        single = read(mask.prepare([crop_face(image, face.box.xyxy, mask.spec.input)]))[0]
+        colour = lower_face_contrast(image, face.box, face.mesh)
+        unsure = abs(fusion.with_mask_logit(single.prob(WITH_MASK), face.presence, colour)) < 2.5
+        assert batches == ([1, 1] if unsure else [1])
+        both = read_masks(always, image, (face,))[0]  # the crop and its mirror, every time
+        assert answer.top == both.top
+        if unsure:  # then the reading is exactly the averaged one
+            assert answer.probs == pytest.approx(both.probs, abs=1e-6)
+        mirrored += unsure
+    assert 0 < mirrored < len(CASES)  # the fixtures hold both kinds
