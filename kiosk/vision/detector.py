@@ -54,10 +54,24 @@ class MultiFaceDetector:
 
     def detect(self, image_bgr: ImageBGR) -> tuple[FaceBox, ...]:
         """Faces from every model, overlapping boxes merged (the most confident kept)."""
+        return self.merge(self.detect_each(image_bgr))
+
+    def detect_each(
+        self, image_bgr: ImageBGR, use: Sequence[bool] | None = None
+    ) -> tuple[tuple[FaceBox, ...], ...]:
+        """Each model's faces, in the order of `detectors`; () for a model `use` leaves out."""
+        wanted = [True] * len(self.detectors) if use is None else list(use)
+        if len(wanted) != len(self.detectors):
+            raise ValueError(f"use names {len(wanted)} detectors, there are {len(self.detectors)}")
+        return tuple(
+            d.detect(image_bgr) if run else ()
+            for d, run in zip(self.detectors, wanted, strict=True)
+        )
+
+    def merge(self, found: Sequence[Sequence[FaceBox]]) -> tuple[FaceBox, ...]:
+        """Boxes of several models merged by non-maximum suppression (most confident kept)."""
         candidates = sorted(
-            (face for d in self.detectors for face in d.detect(image_bgr)),
-            key=lambda f: f.score,
-            reverse=True,
+            (f for faces in found for f in faces), key=lambda f: f.score, reverse=True
         )
         kept: list[FaceBox] = []
         for face in candidates:

@@ -23,9 +23,10 @@ from typing import Protocol, TypeVar
 import cv2
 import numpy as np
 
+from kiosk.core.detect_schedule import DetectorSchedule
 from kiosk.core.geometry import iou as box_iou
 from kiosk.core.types import FaceBox, FaceMesh, readonly
-from kiosk.vision.detector import FaceDetector
+from kiosk.vision.detector import FaceDetector, MultiFaceDetector
 from kiosk.vision.manifest import ModelSpec
 from kiosk.vision.mesh import OrtFaceMesh
 from kiosk.vision.runtime import ImageBGR
@@ -84,6 +85,8 @@ class FinderRules:
         mirror_iou: IoU with a detection in the mirrored frame that confirms a face.
         still_pad: border added around a still photo, as a fraction of its longer side.
         still_min_side_px: a padded still smaller than this is enlarged to it.
+        scan_every: camera frames: detectors after the first run on every this many frames
+            (and on every frame while a face only they find is in view).
     """
 
     face_presence: float = 0.1
@@ -93,6 +96,7 @@ class FinderRules:
     mirror_iou: float = 0.65
     still_pad: float = 0.25
     still_min_side_px: int = 320
+    scan_every: int = 3
 
     @classmethod
     def from_mesh_spec(cls, spec: ModelSpec) -> FinderRules:
@@ -117,13 +121,22 @@ FRESH_MESHES_PER_FRAME = 2
 class FaceFinder:
     """Detector + face mesh + the confirmation rules above."""
 
-    def __init__(self, detector: FaceDetector, mesh: OrtFaceMesh, rules: FinderRules) -> None:
+    def __init__(
+        self, detector: FaceDetector | MultiFaceDetector, mesh: OrtFaceMesh, rules: FinderRules
+    ) -> None:
         self.detector, self.mesh, self.rules = detector, mesh, rules
         # Camera frames: weak detections the second look rejected, with their age in frames.
         # The same texture at the same place is rejected again without a second look until
         # the memory is RECHECK_FRAMES old (the second look costs a mesh and a detector run).
         self._rejected: list[tuple[FaceBox, int]] = []
         self._previous: tuple[FoundFace, ...] = ()
+        # Camera frames: the full-range detector only every few frames (kiosk.core.detect_schedule).
+        self._schedule = DetectorSchedule(rules.scan_every)
+
+    @property
+    def scanned(self) -> bool:
+        """Did every detector run on the last camera frame (not only the first)?"""
+        return self._schedule.scanned
 
     def find(
         self, image_bgr: ImageBGR, *, still: bool = False, timer: StageTimer | None = None
@@ -154,7 +167,7 @@ class FaceFinder:
     def _confirmed(
         self, image_bgr: ImageBGR, clock: StageTimer, *, remember: bool = False
     ) -> tuple[FoundFace, ...]:
-        boxes = clock.time("detect", lambda: self.detector.detect(image_bgr))
+        boxes, first = self._detect(image_bgr, clock, remember=remember)
         reused = self._reusable(boxes) if remember else {}
         meshes = clock.time(
             "landmarks",
@@ -183,7 +196,20 @@ class FaceFinder:
         if remember:
             self._rejected = rejected
             self._previous = tuple(faces)
+        if first is not None:
+            self._schedule.found(first, [f.box for f in faces])
         return tuple(faces)
+
+    def _detect(
+        self, image_bgr: ImageBGR, clock: StageTimer, *, remember: bool
+    ) -> tuple[tuple[FaceBox, ...], tuple[FaceBox, ...] | None]:
+        """The merged detections, and the first detector's own when the schedule applies."""
+        multi = self.detector
+        if not remember or not isinstance(multi, MultiFaceDetector):
+            return clock.time("detect", lambda: multi.detect(image_bgr)), None
+        use = self._schedule.use(len(multi.detectors))
+        each = clock.time("detect", lambda: multi.detect_each(image_bgr, use))
+        return multi.merge(each), each[0]
 
     def _reusable(self, boxes: tuple[FaceBox, ...]) -> dict[int, FoundFace]:
         """Boxes (by index) that may reuse last frame's fresh mesh of the same face."""

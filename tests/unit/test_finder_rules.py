@@ -1,4 +1,5 @@
-"""FaceFinder's rules with a fake detector and mesh: confirmation, rejection memory, crowds."""
+"""FaceFinder's rules with fake detectors and mesh: confirmation, rejection memory, crowds,
+which detectors run on camera frames."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import Any, cast
 import numpy as np
 
 from kiosk.core.types import FaceBox, FaceMesh, readonly
+from kiosk.vision.detector import FaceDetector, MultiFaceDetector
 from kiosk.vision.finder import FaceFinder, FinderRules
 from kiosk.vision.mesh import OrtFaceMesh
 
@@ -79,3 +81,33 @@ def test_stills_never_reuse_meshes() -> None:
     finder, _, _ = _finder(boxes)
     for _ in range(2):
         assert all(f.fresh for f in finder.find(IMAGE, still=True))
+
+
+def _two_detectors(near: list[FaceBox], far: list[FaceBox]) -> tuple[FaceFinder, FakeDetector]:
+    first, second = FakeDetector(near), FakeDetector(far)
+    multi = MultiFaceDetector([cast(FaceDetector, first), cast(FaceDetector, second)])
+    return FaceFinder(multi, cast(OrtFaceMesh, FakeMesh()), FinderRules(scan_every=3)), second
+
+
+def test_camera_frames_run_the_second_detector_every_third_frame() -> None:
+    face = FaceBox((100.0, 100.0, 200.0, 200.0), 0.9)
+    finder, second = _two_detectors([face], [face])
+    found = [len(finder.find(IMAGE)) for _ in range(6)]
+    assert found == [1] * 6 and second.calls == 2
+    assert not finder.scanned
+
+
+def test_a_face_only_the_second_detector_sees_stays_found_on_every_frame() -> None:
+    near = FaceBox((100.0, 100.0, 200.0, 200.0), 0.9)
+    far = FaceBox((400.0, 40.0, 440.0, 80.0), 0.9)
+    finder, second = _two_detectors([near], [far])
+    assert [len(finder.find(IMAGE)) for _ in range(5)] == [2] * 5
+    assert second.calls == 5
+
+
+def test_stills_always_run_every_detector() -> None:
+    face = FaceBox((100.0, 100.0, 200.0, 200.0), 0.9)
+    finder, second = _two_detectors([face], [face])
+    for _ in range(4):
+        finder.find(IMAGE, still=True)
+    assert second.calls == 4
