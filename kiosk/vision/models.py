@@ -75,13 +75,16 @@ def load_vision_models(
             detectors.append(load_detector(manifest.get(key), threads=1))
         detector = MultiFaceDetector(detectors)
         warm_up_mask_cue()
+        # Small models (1-3 ms) gain nothing from a second thread and lose to waking it up:
+        # on the busy 2-core machine their p90 doubled. Only the embedder and the mask
+        # classifier (6-10 ms of convolutions) use `threads`.
         return VisionModels(
             detector=detector,
-            mesh=OrtFaceMesh(manifest.get(MESH_KEY), threads),
+            mesh=OrtFaceMesh(manifest.get(MESH_KEY), threads=1),
             embedder=OrtEmbedder(manifest.get(EMBEDDER_KEY), threads, flip=flip),
-            emotion=OrtFaceClassifier(manifest.get(EMOTION_KEY), threads),
+            emotion=OrtFaceClassifier(manifest.get(EMOTION_KEY), threads=1),
             mask=OrtFaceClassifier(manifest.get(MASK_KEY), threads),
-            blendshapes=OrtBlendshapes(manifest.get(BLENDSHAPES_KEY), threads),
+            blendshapes=OrtBlendshapes(manifest.get(BLENDSHAPES_KEY), threads=1),
         )
     except BaseException:
         for opened in detectors:

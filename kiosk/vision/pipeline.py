@@ -2,7 +2,9 @@
 
 A plain object with no threads and no Qt: the GUI's worker, the CLI and the tests call it alike.
 Per track: embed when the track starts (a short burst until enough votes), then re-check about
-once a second; emotion about 10 times a second, smoothed; mask about once a second.
+once a second; emotion about 10 times a second, smoothed; mask about once a second; the main
+face's blendshapes at the emotion cadence. `kiosk.core.work_plan` spreads that work over camera
+frames so that no frame stalls; each model runs once per frame over all the faces it reads.
 """
 
 from __future__ import annotations
@@ -29,21 +31,13 @@ from kiosk.core.types import (
     Quality,
     StageTimes,
 )
+from kiosk.core.work_plan import TrackWork, WorkBudget, plan_work
 from kiosk.vision.finder import FoundFace
 from kiosk.vision.mask_cue import read_masks
 from kiosk.vision.models import VisionModels
 from kiosk.vision.runtime import ImageBGR, grey_face
 
 T = TypeVar("T")
-
-# Per-frame work budget for camera streams (stills get everything at once). With a crowd in
-# view the per-track work is spread over frames, most overdue track first, so no frame
-# stalls: at most one heavy model run (an embedding, else one track's mask) and the emotion
-# of at most two tracks per frame. At 15 fps four tracks still get emotion ~4 times a second
-# and a mask reading every ~2 s.
-MAX_EMBEDS_PER_FRAME = 1
-MAX_MASKS_PER_FRAME = 1
-MAX_EMOTIONS_PER_FRAME = 2
 
 
 @dataclass(slots=True)
@@ -54,6 +48,7 @@ class _TrackState:
     last_embed_ms: float = -1e18
     last_emotion_ms: float = -1e18
     last_mask_ms: float = -1e18
+    last_shapes_ms: float = -1e18
     mask: ClassScores | None = None
     blendshapes: EmotionSmoother = field(default_factory=EmotionSmoother)
 
@@ -118,6 +113,10 @@ class Pipeline:
         )
         self._valence = ValenceRule(emotion.valence, emotion.thresholds.get("valence", 0.25))
         self._tracker = FaceTracker(TrackerSettings(max_gap_ms=config.track_gap_ms))
+        self._budget = WorkBudget(
+            emotion_interval_ms=config.emotion_interval_ms,
+            mask_interval_ms=config.mask_interval_ms,
+        )
         self._tracks: dict[int, _TrackState] = {}
         self._gallery = gallery
         self._gallery_seen = gallery
@@ -139,16 +138,7 @@ class Pipeline:
         tracked = self._tracker.update([f.box for f in found], frame.timestamp_ms)
         now_ms = frame.timestamp_ms
         looks = [self._look(image, t, f) for t, f in zip(tracked, found, strict=True)]
-        embeds = 0
-        for look in sorted(looks, key=lambda lk: lk.state.last_embed_ms):
-            if (
-                (self.still or embeds < MAX_EMBEDS_PER_FRAME)
-                and look.mesh is not None
-                and self._embed_due(look, now_ms)
-            ):
-                self._embed(image, look, look.mesh, now_ms=now_ms, gallery=gallery, clock=clock)
-                embeds += 1
-        self._read_attributes(image, looks, now_ms, clock, heavy_done=embeds > 0)
+        self._work(image, looks, now_ms, gallery, clock)
         faces = [self._result(look, now_ms) for look in looks]
         active = self._tracker.active_ids
         for gone in set(self._tracks) - active:
@@ -176,52 +166,68 @@ class Pipeline:
         state = self._state(tracked.track_id)
         return _Look(tracked, face, mesh, quality, tracked.track_id, state)
 
-    def _due(
-        self,
-        looks: list[_Look],
-        last: Callable[[_Look], float],
-        every: float,
-        limit: int,
-        now_ms: float,
-    ) -> list[_Look]:
-        """The looks whose reading is due, most overdue first, at most `limit` (stills: all)."""
-        due = sorted((lk for lk in looks if now_ms - last(lk) >= every), key=last)
-        return due if self.still else due[:limit]
-
-    def _read_attributes(
-        self, image: ImageBGR, looks: list[_Look], now_ms: float, clock: _Clock, *, heavy_done: bool
+    def _work(
+        self, image: ImageBGR, looks: list[_Look], now_ms: float, gallery: Gallery, clock: _Clock
     ) -> None:
-        """Emotion and mask for the tracks due, each model run once over all of them."""
-        emotion, mask = self.models.emotion, self.models.mask
-        due = self._due(
-            looks,
-            lambda lk: lk.state.last_emotion_ms,
-            self.config.emotion_interval_ms,
-            MAX_EMOTIONS_PER_FRAME,
+        """The per-track runs this frame's plan asks for; each model runs once over its faces."""
+        plan = plan_work(
+            [self._track_work(look, now_ms) for look in looks],
             now_ms,
+            self._budget,
+            scanned=self._finder.scanned,
+            still=self.still,
         )
-        if due:
-            boxes = [lk.tracked.box for lk in due]
-            readings = clock.time("emotion", lambda: emotion.classify_many(image, boxes))
-            for look, scores in zip(due, readings, strict=True):
+        by_id = {look.track_id: look for look in looks}
+        embed, mask, emotion, shapes = (
+            [by_id[i] for i in ids] for ids in (plan.embed, plan.mask, plan.emotion, plan.shapes)
+        )
+        if embed:  # may restart a track: the looks above follow it
+            self._embed(image, embed, now_ms=now_ms, gallery=gallery, clock=clock)
+        self._read(image, (mask, emotion, shapes), now_ms, clock)
+
+    def _read(
+        self,
+        image: ImageBGR,
+        looks: tuple[list[_Look], list[_Look], list[_Look]],
+        now_ms: float,
+        clock: _Clock,
+    ) -> None:
+        """Mask, emotion and blendshape readings of the looks planned for each."""
+        mask, emotion, shapes = looks
+        if mask:
+            faces = [look.face for look in mask]
+            readings = clock.time("mask", lambda: read_masks(self.models.mask, image, faces))
+            for look, scores in zip(mask, readings, strict=True):
+                look.state.mask, look.state.last_mask_ms = scores, now_ms
+        if emotion:
+            boxes = [look.tracked.box for look in emotion]
+            readings = clock.time(
+                "emotion", lambda: self.models.emotion.classify_many(image, boxes)
+            )
+            for look, scores in zip(emotion, readings, strict=True):
                 look.state.smoother.update(scores, now_ms)
                 look.state.last_emotion_ms = now_ms
-            with_mesh = [(lk, lk.mesh) for lk in due if lk.mesh is not None and lk.face.fresh]
-            shapes = clock.time(
-                "emotion", lambda: [self.models.blendshapes.scores(m) for _, m in with_mesh]
-            )
-            for (look, _), scores in zip(with_mesh, shapes, strict=True):
+        with_mesh = [(look, look.mesh) for look in shapes if look.mesh is not None]
+        if with_mesh:
+            blendshapes = self.models.blendshapes
+            read = clock.time("emotion", lambda: [blendshapes.scores(m) for _, m in with_mesh])
+            for (look, _), scores in zip(with_mesh, read, strict=True):
                 look.state.blendshapes.update(scores, now_ms)
-        limit = 0 if heavy_done else MAX_MASKS_PER_FRAME
-        due = self._due(
-            looks, lambda lk: lk.state.last_mask_ms, self.config.mask_interval_ms, limit, now_ms
+                look.state.last_shapes_ms = now_ms
+
+    def _track_work(self, look: _Look, now_ms: float) -> TrackWork:
+        state = look.state
+        return TrackWork(
+            track_id=look.track_id,
+            area_px=look.face.area,
+            embed_due=look.mesh is not None and self._embed_due(look, now_ms),
+            first_embed=look.tracked.is_new or look.tracked.jumped or state.vote.embeddings == 0,
+            last_embed_ms=state.last_embed_ms,
+            fresh_mesh=look.mesh is not None and look.face.fresh,
+            last_emotion_ms=state.last_emotion_ms,
+            last_mask_ms=state.last_mask_ms,
+            last_shapes_ms=state.last_shapes_ms,
         )
-        if due:
-            faces = [lk.face for lk in due]
-            readings = clock.time("mask", lambda: read_masks(mask, image, faces))
-            for look, scores in zip(due, readings, strict=True):
-                look.state.mask = scores
-                look.state.last_mask_ms = now_ms
 
     def _result(self, look: _Look, now_ms: float) -> FaceResult:
         state = look.state
@@ -261,19 +267,23 @@ class Pipeline:
     def _embed(
         self,
         image: ImageBGR,
-        look: _Look,
-        mesh: FaceMesh,
+        looks: list[_Look],
         *,
         now_ms: float,
         gallery: Gallery,
         clock: _Clock,
     ) -> None:
-        descriptor = clock.time("embed", lambda: self.models.embedder.embed(image, mesh))
-        if look.state.vote.is_different_person(descriptor):  # e.g. a cut between two people
-            del self._tracks[look.track_id]
-            look.track_id = self._tracker.restart(look.track_id, now_ms)
-            look.state = self._state(look.track_id)
-        nearest = gallery.nearest(descriptor, k=1)
-        weight = recognition_weight(look.quality)
-        look.state.vote.add(descriptor, nearest[0] if nearest else None, weight)
-        look.state.last_embed_ms = now_ms
+        with_mesh = [(look, look.mesh) for look in looks if look.mesh is not None]
+        embedder = self.models.embedder
+        descriptors = clock.time(
+            "embed", lambda: embedder.embed_many(image, [m for _, m in with_mesh])
+        )
+        for (look, _), descriptor in zip(with_mesh, descriptors, strict=True):
+            if look.state.vote.is_different_person(descriptor):  # e.g. a cut between two people
+                del self._tracks[look.track_id]
+                look.track_id = self._tracker.restart(look.track_id, now_ms)
+                look.state = self._state(look.track_id)
+            nearest = gallery.nearest(descriptor, k=1)
+            weight = recognition_weight(look.quality)
+            look.state.vote.add(descriptor, nearest[0] if nearest else None, weight)
+            look.state.last_embed_ms = now_ms
