@@ -7,7 +7,8 @@ for identity, emotion, mask, blendshapes). On a camera stream:
 - heavy runs stay off the frames on which every detector ran (those cost 4 ms more), unless a
   new track still has no embedding;
 - a frame without a heavy run reads the emotion of at most two tracks (most overdue first) and
-  the blendshapes of the main face (the largest: the shopper being served) only;
+  the blendshapes of the main face (the largest: the shopper being served) only, on a frame
+  that does not read the main face's emotion (so the two alternate instead of piling up);
 - a frame with a heavy run reads nothing else, except with a crowd in view, where emotion
   would fall too far behind: then it reads one emotion.
 
@@ -114,15 +115,17 @@ def plan_work(
     if embed or mask:
         crowd = len(tracks) >= budget.crowd
         return WorkPlan(_ids(embed), _ids(mask), _ids(emotions[: 1 if crowd else 0]))
+    emotion = _ids(emotions[: budget.emotions_per_frame])
     main = max(tracks, key=lambda t: t.area_px, default=None)
     shapes = (
         (main.track_id,)
         if main is not None
         and main.fresh_mesh
+        and main.track_id not in emotion
         and now_ms - main.last_shapes_ms >= budget.emotion_interval_ms
         else ()
     )
-    return WorkPlan(emotion=_ids(emotions[: budget.emotions_per_frame]), shapes=shapes)
+    return WorkPlan(emotion=emotion, shapes=shapes)
 
 
 def _due(

@@ -119,6 +119,14 @@ def test_blendshapes_only_for_the_largest_face_with_a_fresh_mesh() -> None:
     assert plan_work(tracks, 300.0, BUDGET).shapes == ()  # main face read 50 ms ago
 
 
+def test_the_main_face_alternates_emotion_and_blendshapes() -> None:
+    main = _track(1, last_emotion_ms=0.0, last_shapes_ms=0.0)
+    plan = plan_work([main], 300.0, BUDGET)
+    assert plan == WorkPlan(emotion=(1,))  # both due: emotion now, blendshapes next frame
+    main = replace(main, last_emotion_ms=300.0)
+    assert plan_work([main], 367.0, BUDGET) == WorkPlan(shapes=(1,))
+
+
 def test_heavy_runs_stay_off_full_scan_frames_except_a_first_embedding() -> None:
     tracks = [_track(1, embed_due=True), _track(2, last_mask_ms=-5000.0)]
     plan = plan_work(tracks, 2000.0, BUDGET, scanned=True)
