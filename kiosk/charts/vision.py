@@ -132,3 +132,37 @@ def latency_histogram_png(samples_ms: Mapping[str, Sequence[float]], path: Path)
 
 def _median_text(values: np.typing.NDArray[np.float64]) -> str:
     return f"{float(np.median(values)):.1f} ms" if values.size else "n/a"
+
+
+def faces_vs_ms_png(samples_by_faces: Mapping[int, Sequence[float]], path: Path) -> None:
+    """Whole-frame milliseconds against faces in view: a box per crowd size, p50/p95 marked.
+
+    Args:
+        samples_by_faces: faces in view -> whole-frame times in milliseconds.
+        path: the PNG to write.
+
+    Raises:
+        ValueError: no crowd sizes given.
+        InputError: the file cannot be written.
+    """
+    if not samples_by_faces:
+        raise ValueError("faces_vs_ms_png needs at least one crowd size")
+    counts = sorted(samples_by_faces)
+    data = [np.asarray(samples_by_faces[n], dtype=np.float64) for n in counts]
+    figure = new_figure(6.0, 4.0)
+    axes = figure.subplots()
+    axes.boxplot(data, positions=counts, widths=0.5, showfliers=False)
+    for faces, values in zip(counts, data, strict=True):
+        if values.size:
+            p50, p95 = np.percentile(values, [50, 95])
+            axes.plot([faces], [p95], marker="v", color="tab:red")
+            axes.annotate(f"p50 {p50:.1f}\np95 {p95:.1f}", (faces + 0.28, p50), fontsize=8)
+    axes.set_xlim(min(counts) - 0.6, max(counts) + 0.9)
+    axes.set_xticks(counts)
+    axes.set_xlabel("faces in view")
+    axes.set_ylabel("milliseconds per frame (whole frame)")
+    axes.set_ylim(bottom=0)
+    axes.grid(alpha=0.3)
+    axes.set_title("Cost of a crowd (red: p95)")
+    figure.tight_layout()
+    save_png(figure, path)

@@ -208,3 +208,11 @@ def test_latency_histogram_png(tmp_path: Path) -> None:
     png = tmp_path / "latency.png"
     plots.latency_histogram_png({"detect": [3.0, 4.0, 5.5, 30.0], "embed": [], "mesh": [2.0]}, png)
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_faces_vs_ms_png(tmp_path: Path) -> None:
+    png = tmp_path / "faces.png"
+    plots.faces_vs_ms_png({1: [9.0, 11.0, 16.0], 4: [19.0, 21.0, 24.0], 2: []}, png)
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    with pytest.raises(ValueError, match="at least one crowd size"):
+        plots.faces_vs_ms_png({}, tmp_path / "none.png")

@@ -35,7 +35,12 @@ def register(verbs: Subparsers) -> None:
     )
     p.add_argument("video", type=Path, nargs="?", help="the video (not needed with --faces)")
     add_json(p)
-    p.add_argument("--png", type=Path, metavar="OUT", help="write a latency histogram")
+    p.add_argument(
+        "--png",
+        type=Path,
+        metavar="OUT",
+        help="write a latency histogram (with --faces: faces against milliseconds)",
+    )
     p.add_argument(
         "--faces",
         metavar="N[,N...]",
@@ -91,6 +96,10 @@ def _crowds(args: argparse.Namespace, config: KioskConfig, console: Console) -> 
     faces_dir = args.faces_dir or default_faces_dir()
     with progress() as bar:
         reports = bench_crowds(config, counts, args.enroll, faces_dir, bar)
+    if args.png is not None:
+        from kiosk.charts.vision import faces_vs_ms_png  # matplotlib only when asked
+
+        faces_vs_ms_png({r.faces or 0: r.samples_ms["total"] for r in reports}, args.png)
     if args.json:
         print(json.dumps([_plain(r) for r in reports], indent=2))
         return 0
@@ -119,6 +128,8 @@ def _crowds(args: argparse.Namespace, config: KioskConfig, console: Console) -> 
             f"{r.fps:.1f}",
         )
     console.print(table)
+    if args.png is not None:
+        console.print(f"chart: {args.png}")
     return 0
 
 
