@@ -36,6 +36,7 @@ from kiosk.vision.finder import FoundFace
 from kiosk.vision.mask_cue import read_masks
 from kiosk.vision.models import VisionModels
 from kiosk.vision.runtime import ImageBGR, grey_face
+from kiosk.vision.texture_motion import TextureTracker
 
 T = TypeVar("T")
 
@@ -45,6 +46,7 @@ class _TrackState:
     vote: TrackVote
     smoother: EmotionSmoother
     liveness: LivenessTracker
+    texture: TextureTracker = field(default_factory=TextureTracker)
     last_embed_ms: float = -1e18
     last_emotion_ms: float = -1e18
     last_mask_ms: float = -1e18
@@ -139,7 +141,7 @@ class Pipeline:
         now_ms = frame.timestamp_ms
         looks = [self._look(image, t, f) for t, f in zip(tracked, found, strict=True)]
         self._work(image, looks, now_ms, gallery, clock)
-        faces = [self._result(look, now_ms) for look in looks]
+        faces = [self._result(image, look, now_ms) for look in looks]
         active = self._tracker.active_ids
         for gone in set(self._tracks) - active:
             del self._tracks[gone]
@@ -229,11 +231,12 @@ class Pipeline:
             last_shapes_ms=state.last_shapes_ms,
         )
 
-    def _result(self, look: _Look, now_ms: float) -> FaceResult:
+    def _result(self, image: ImageBGR, look: _Look, now_ms: float) -> FaceResult:
         state = look.state
         emotion = state.smoother.current
         blendshapes = state.blendshapes.current
-        live = state.liveness.update(now_ms, look.mesh if look.face.fresh else None).live
+        mesh = look.mesh if look.face.fresh else None
+        live = state.liveness.update(now_ms, mesh, state.texture.update(image, mesh)).live
         return FaceResult(
             track_id=look.track_id,
             box=look.tracked.box,

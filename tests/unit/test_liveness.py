@@ -1,194 +1,286 @@
-"""LivenessTracker on synthetic landmark sequences: photos stay out, blinks and head turns pass."""
+"""LivenessTracker on synthetic sequences: a face in 3-D seen by a camera, mesh and texture.
+
+The synthetic face is a cloud of 468 points with depth (the nose tip 0.6 IOD in front of the
+cheeks). The *texture* points are where the skin really is in each frame; the *mesh* is the
+same plus landmark noise, and, where a spoof makes the real mesh model hallucinate, the
+hallucination (a nose drawn as if the head turned, eyelids drawn shut, a mouth redrawn).
+"""
 
 from __future__ import annotations
 
+import itertools
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import numpy.typing as npt
 import pytest
 
+from kiosk.core.face_motion import LEFT_EYE, LIPS, NOSE_TIP, RIGHT_EYE, TexturePoints
 from kiosk.core.liveness import (
+    Cue,
     LivenessResult,
     LivenessSettings,
     LivenessState,
     LivenessTracker,
-    eye_aspect_ratios,
+    passes,
 )
 from kiosk.core.types import FaceMesh, readonly
 
 F64 = npt.NDArray[np.float64]
 FPS = 15.0
 STEP_MS = 1000.0 / FPS
-# (index, x, y) of the EAR points on a face centred at 0 with an inter-ocular distance of 60.
-EYES = {
-    33: (-45.0, -20.0),
-    160: (-37.0, -25.0),
-    158: (-23.0, -25.0),
-    133: (-15.0, -20.0),
-    153: (-23.0, -15.0),
-    144: (-37.0, -15.0),
-    362: (15.0, -20.0),
-    385: (23.0, -25.0),
-    387: (37.0, -25.0),
-    263: (45.0, -20.0),
-    373: (37.0, -15.0),
-    380: (23.0, -15.0),
-}
-UPPER_LIDS = (160, 158, 385, 387)
+IOD = 60.0
+UPPER_LIDS = (160, 158, 385, 387, 159, 386)
 
 
 def base_face(seed: int = 0) -> F64:
-    """(468, 3) face-like points: a curved surface with bumps, the eye points placed exactly."""
+    """(468, 3) face-like points, IOD 60: eyes at (+-30, -20), nose tip at (0, 10) 36 px in
+    front (z < 0 is nearer the camera), lips around (0, 35), the rest on a curved surface."""
     rng = np.random.default_rng(seed)
-    xy = rng.uniform(-60.0, 60.0, (468, 2))
-    z = 0.012 * (xy**2).sum(axis=1) + rng.uniform(-12.0, 12.0, 468)
-    points = np.column_stack([xy, z])
-    for index, (x, y) in EYES.items():
-        points[index] = (x, y, 0.0)
+    xy = rng.uniform(-70.0, 70.0, (468, 2))
+    points = np.column_stack([xy, 0.006 * (xy**2).sum(axis=1)])
+    for eye, cx in ((RIGHT_EYE, -30.0), (LEFT_EYE, 30.0)):
+        angles = np.linspace(0.0, 2.0 * math.pi, len(eye), endpoint=False)
+        for index, a in zip(eye, angles, strict=True):
+            points[index] = (cx + 12.0 * math.cos(a), -20.0 + 5.0 * math.sin(a), 8.0)
+    for k, index in enumerate(NOSE_TIP):
+        points[index] = (rng.uniform(-3, 3), 10.0 + rng.uniform(-3, 3), -36.0 + 2.0 * k / 7)
+    for k, index in enumerate(LIPS):
+        a = 2.0 * math.pi * k / len(LIPS)
+        points[index] = (16.0 * math.cos(a), 35.0 + 6.0 * math.sin(a), 4.0)
     return points
 
 
-def to_mesh(points_xyz: F64) -> FaceMesh:
-    return FaceMesh(readonly(points_xyz), presence=1.0)
+def rotate(points: F64, yaw_deg: float = 0.0, pitch_deg: float = 0.0) -> F64:
+    """Turn the 3-D face about its centre (depth 20 behind the surface)."""
+    y, p = math.radians(yaw_deg), math.radians(pitch_deg)
+    rot_y = np.array([[math.cos(y), 0, math.sin(y)], [0, 1, 0], [-math.sin(y), 0, math.cos(y)]])
+    rot_x = np.array([[1, 0, 0], [0, math.cos(p), -math.sin(p)], [0, math.sin(p), math.cos(p)]])
+    centre = np.array([0.0, 0.0, 20.0])
+    return np.asarray((points - centre) @ (rot_x @ rot_y).T + centre, np.float64)
 
 
-def place(points_xyz: F64, angle_deg: float, scale: float, shift: tuple[float, float]) -> F64:
-    """An in-plane similarity into frame pixels (z scaled along)."""
-    a = math.radians(angle_deg)
+def on_screen(points: F64, shift: tuple[float, float] = (0.0, 0.0), roll_deg: float = 0.0) -> F64:
+    """Into frame pixels: roll in the image plane, then move to (320, 240) + shift."""
+    a = math.radians(roll_deg)
     rot = np.array([[math.cos(a), -math.sin(a)], [math.sin(a), math.cos(a)]])
-    out = points_xyz * scale
-    out[:, :2] = out[:, :2] @ rot.T + np.array([320.0, 240.0]) + np.array(shift)
+    out = points.copy()
+    out[:, :2] = points[:, :2] @ rot.T + np.array([320.0, 240.0]) + np.array(shift)
     return out
 
 
-def yaw(points_xyz: F64, degrees: float) -> F64:
-    a = math.radians(degrees)
-    x, z = points_xyz[:, 0], points_xyz[:, 2]
-    out = points_xyz.copy()
-    out[:, 0], out[:, 2] = x * math.cos(a) + z * math.sin(a), -x * math.sin(a) + z * math.cos(a)
+def homography(points: F64, tilt_deg: float, yaw_deg: float, shift: float) -> F64:
+    """A flat print of the face tilted and turned in 3-D, seen in perspective (f = 560 px)."""
+    flat = points.copy()
+    flat[:, 2] = 0.0
+    turned = rotate(flat, yaw_deg, tilt_deg)
+    depth = 420.0 + turned[:, 2]
+    out = turned.copy()
+    out[:, :2] = turned[:, :2] * (420.0 / depth)[:, None] + np.array([320.0 + shift, 240.0])
     return out
+
+
+Frame = tuple[F64, F64]  # (true skin points = texture, mesh as the model draws it)
 
 
 def feed(
-    tracker: LivenessTracker, meshes: Iterable[FaceMesh | None], start_ms: float = 0.0
+    frames: Sequence[Frame],
+    *,
+    texture: bool = True,
+    settings: LivenessSettings | None = None,
+    noise_px: float = 0.3,
 ) -> list[LivenessResult]:
-    return [tracker.update(start_ms + i * STEP_MS, m) for i, m in enumerate(meshes)]
+    """Feed (texture, mesh) frames at 15 fps with landmark noise on the mesh."""
+    rng = np.random.default_rng(7)
+    tracker = LivenessTracker(settings)
+    results = []
+    for i, (skin, mesh) in enumerate(frames):
+        noisy = mesh + rng.normal(0.0, noise_px, mesh.shape)
+        points = None
+        if texture:
+            xy = readonly(skin[:, :2] + rng.normal(0.0, 0.05, (468, 2)), np.float64)  # type: ignore[arg-type]
+            ok = np.ones(468, np.bool_)
+            ok.setflags(write=False)
+            points = TexturePoints(1, xy, ok)
+        results.append(tracker.update(i * STEP_MS, FaceMesh(readonly(noisy), 1.0), points))
+    return results
 
 
-def sequence(n: int, frame: Callable[[int], F64], noise_px: float = 0.3) -> list[FaceMesh]:
-    rng = np.random.default_rng(1)
-    return [to_mesh(frame(i) + rng.normal(0.0, noise_px, (468, 3))) for i in range(n)]
+def frames_of(n: int, scene: Callable[[int], Frame]) -> list[Frame]:
+    return [scene(i) for i in range(n)]
 
 
-def affine_photo(i: int) -> F64:
-    """A flat print waved about: shifted, scaled, rotated and sheared, never deformed."""
+def first_live_s(results: Sequence[LivenessResult]) -> float | None:
+    return next((i / FPS for i, r in enumerate(results) if r.live), None)
+
+
+FACE = base_face()
+
+
+def head_turn(i: int) -> Frame:
+    """A live head turning 5 degrees to one side and back over 2 s, nodding a little."""
     t = i / FPS
-    flat = base_face().copy()
-    flat[:, 2] = 0.0
-    shear = np.array([[1.0, 0.06 * math.sin(2.1 * t)], [0.04 * math.sin(1.3 * t), 1.0]])
-    flat[:, :2] = flat[:, :2] @ shear.T
-    return place(flat, 3.0 * math.sin(1.7 * t), 1.0 + 0.05 * math.sin(t), (15.0 * t, 8.0))
+    skin = on_screen(rotate(FACE, 5.0 * math.sin(math.pi * t), 2.0 * math.sin(2.0 * t)))
+    return skin, skin
 
 
-def blinking(i: int) -> F64:
-    """A still face blinking (eyes mostly shut for 2 frames) at 0.5 s and 2.0 s."""
-    points = place(base_face(), 0.0, 1.0, (0.0, 0.0))
-    if i in (8, 9, 30, 31):
-        points[list(UPPER_LIDS), 1] += 4.0  # upper lids 4 of 5 px down: EAR 0.33 -> 0.07
-    return points
+def moved_print(i: int) -> Frame:
+    """A flat print swung about both axes by up to 25 degrees while it drifts sideways; the
+    mesh model draws its nose as if the head had turned (as measured on bent prints)."""
+    t = i / FPS
+    yaw, tilt = 25.0 * math.sin(2.0 * t), 12.0 * math.sin(1.3 * t)
+    skin = homography(FACE, tilt, yaw, 20.0 * math.sin(0.7 * t))
+    mesh = skin.copy()
+    mesh[list(NOSE_TIP), 0] += 0.1 * IOD * math.sin(math.radians(yaw))
+    return skin, mesh
 
 
-def turning(i: int) -> F64:
-    """A head turning 25 degrees to one side and back over 2 s."""
-    return place(yaw(base_face(), 25.0 * math.sin(math.pi * i / 30.0)), 0.0, 1.0, (0.0, 0.0))
+def blink_animation(i: int) -> Frame:
+    """Two stills alternated on a phone, eyelids shut 3 frames in 15, phone drifting."""
+    skin = homography(FACE, 3.0 * math.sin(i / FPS), 0.0, 5.0 * math.sin(i / FPS))
+    mesh = skin.copy()
+    if i % 15 >= 12:
+        mesh[list(UPPER_LIDS), 1] += 4.0  # lids drawn shut: EAR down by two thirds
+    return skin, mesh
 
 
-def still(i: int) -> F64:
-    return place(base_face(), 0.0, 1.0, (0.0, 0.0))
+def test_a_turning_head_goes_live_on_parallax_within_a_second() -> None:
+    results = feed(frames_of(45, head_turn))
+    first = first_live_s(results)
+    assert first is not None and first < 1.0
+    assert "parallax" in results[-1].reason
+    assert results[-1].max_parallax >= LivenessSettings().parallax_to_pass
 
 
-def test_the_eye_points_give_the_textbook_ratio() -> None:
-    right, left = eye_aspect_ratios(place(base_face(), 30.0, 2.0, (5.0, 5.0)))
-    assert right == pytest.approx(1 / 3) and left == pytest.approx(1 / 3)
-
-
-def test_an_affine_moved_photo_never_passes() -> None:
-    results = feed(LivenessTracker(), sequence(45, affine_photo))
+def test_a_print_moved_in_3d_never_passes_even_when_the_mesh_draws_a_turned_nose() -> None:
+    results = feed(frames_of(90, moved_print))
     assert not any(r.live for r in results)
-    assert results[-1].frames_seen == 45
-    assert results[-1].max_residual < LivenessSettings().residual_to_pass / 3
+    assert results[-1].max_texture < LivenessSettings().parallax_to_pass / 2
+    assert results[-1].state is LivenessState.PENDING
 
 
-def test_a_rigid_photo_becomes_suspicious_after_a_while() -> None:
-    results = feed(LivenessTracker(), sequence(100, affine_photo))
-    assert results[-1].state is LivenessState.SUSPICIOUS
-    assert results[-1].reason == "rigid"
+def test_a_two_still_blink_animation_blinks_but_never_passes() -> None:
+    results = feed(frames_of(90, blink_animation))
+    assert results[-1].blinks >= 3
+    assert not any(r.live for r in results)
+    assert Cue.BLINK in {c for r in results for c in r.cues}
 
 
-def test_noise_level_jitter_does_not_pass() -> None:
-    results = feed(LivenessTracker(), sequence(45, still, noise_px=1.0))
+def test_blinks_and_a_deforming_mesh_without_texture_parallax_never_pass() -> None:
+    """The mesh model alone (eyelids and mouth redrawn, nose drawn turned) is not enough."""
+
+    def animated(i: int) -> Frame:
+        skin, mesh = blink_animation(i)
+        mesh[list(LIPS), 1] += 6.0 * math.sin(2.0 * math.pi * i / 10.0)  # mouth redrawn
+        mesh[list(NOSE_TIP), 0] += 6.0 * math.sin(2.0 * math.pi * i / 20.0)
+        return skin, mesh
+
+    results = feed(frames_of(90, animated))
+    cues = {c for r in results for c in r.cues}
+    assert {Cue.BLINK, Cue.DEFORMATION} <= cues
     assert not any(r.live for r in results)
 
 
-def test_a_head_turn_passes_on_motion_within_a_second() -> None:
-    results = feed(LivenessTracker(), sequence(45, turning))
-    first = next(i for i, r in enumerate(results) if r.live)
-    assert first < FPS
-    assert results[-1].reason == "motion"
-    assert results[-1].max_residual > LivenessSettings().residual_to_pass
+def test_texture_parallax_that_the_mesh_does_not_follow_needs_a_mesh_cue() -> None:
+    """A moving occluder or screen artefact slides the nose texture; the mesh stays rigid."""
+
+    def slipping(i: int) -> Frame:
+        skin = on_screen(FACE)
+        slid = skin.copy()
+        slid[list(NOSE_TIP), 0] += 0.1 * IOD * math.sin(math.pi * i / 15.0)
+        return slid, skin
+
+    results = feed(frames_of(60, slipping))
+    assert Cue.TEXTURE in {c for r in results for c in r.cues}
+    assert not any(r.live for r in results)
 
 
-def test_two_blinks_pass_and_one_is_only_counted() -> None:
-    results = feed(LivenessTracker(), sequence(45, blinking))
-    assert [r.blinks for r in results][12] == 1
-    assert not results[12].live
-    assert results[-1].live and results[-1].reason == "blink"
-    single = LivenessTracker(LivenessSettings(blinks_to_pass=1))
-    assert feed(single, sequence(15, blinking))[-1].reason == "blink"
+def test_without_texture_points_a_real_head_cannot_pass() -> None:
+    results = feed(frames_of(45, head_turn), texture=False)
+    assert not any(r.live for r in results)
 
 
-def test_eyes_shut_for_a_second_are_not_a_blink() -> None:
-    def dozing(i: int) -> F64:
-        points = still(i)
-        if 8 <= i < 23 or 28 <= i < 43:
-            points[list(UPPER_LIDS), 1] += 4.0
-        return points
+def test_a_still_face_becomes_suspicious_after_a_while() -> None:
+    results = feed(frames_of(100, lambda i: (on_screen(FACE), on_screen(FACE))), noise_px=1.0)
+    assert not any(r.live for r in results)
+    assert results[-1].state is LivenessState.SUSPICIOUS and results[-1].reason == "rigid"
 
-    results = feed(LivenessTracker(), sequence(45, dozing))
-    assert results[-1].blinks == 0 and not results[-1].live
+
+def test_a_print_rolled_in_the_image_plane_compares_only_like_rolls() -> None:
+    """Rolling changes how the mesh model draws a face; rolled moments are not compared."""
+
+    def rolled(i: int) -> Frame:
+        roll = 30.0 * math.sin(2.0 * i / FPS)
+        skin = on_screen(FACE, roll_deg=roll)
+        mesh = skin.copy()
+        mesh[list(LIPS), 1] += 0.3 * abs(roll)  # the model redraws the mouth as it rolls
+        return skin, mesh
+
+    frames = frames_of(90, rolled)
+    results = feed(frames)
+    assert not any(r.live for r in results)
+    assert Cue.DEFORMATION not in {c for r in results for c in r.cues}
+    ungated = LivenessSettings(max_roll_deg=90.0, max_scale_change=1.0)
+    assert Cue.DEFORMATION in {c for r in feed(frames, settings=ungated) for c in r.cues}
+
+
+@pytest.mark.parametrize(
+    "cues", [frozenset(c) for n in range(len(Cue) + 1) for c in itertools.combinations(Cue, n)]
+)
+def test_the_rule_needs_the_texture_and_the_mesh(cues: frozenset[Cue]) -> None:
+    texture_seen = Cue.PARALLAX in cues or Cue.TEXTURE in cues
+    mesh_seen = Cue.PARALLAX in cues or bool(cues & {Cue.DEFORMATION, Cue.BLINK})
+    assert passes(cues) == (
+        Cue.PARALLAX in cues or (Cue.TEXTURE in cues and bool(cues & {Cue.DEFORMATION, Cue.BLINK}))
+    )
+    if passes(cues):
+        assert texture_seen and mesh_seen
+    if len(cues) == 1:
+        assert passes(cues) == (cues == {Cue.PARALLAX})  # the agreement of both sensors
 
 
 def test_frames_without_a_mesh_are_skipped() -> None:
     tracker = LivenessTracker()
-    meshes = sequence(10, still)
-    before = feed(tracker, meshes)[-1]
+    frames = frames_of(10, lambda i: (on_screen(FACE), on_screen(FACE)))
+    for i, (_, m) in enumerate(frames):
+        before = tracker.update(i * STEP_MS, FaceMesh(readonly(m), 1.0))
     after = tracker.update(10 * STEP_MS, None)
     assert after == before and after.frames_seen == 10
 
 
 def test_a_gap_resets_the_window_and_the_verdict() -> None:
     tracker = LivenessTracker()
-    assert feed(tracker, sequence(45, turning))[-1].live
-    later = tracker.update(45 * STEP_MS + 1000.0, sequence(1, still)[0])
+    rng = np.random.default_rng(3)
+    for i, (skin, mesh) in enumerate(frames_of(30, head_turn)):
+        xy = readonly(skin[:, :2], np.float64)  # type: ignore[arg-type]
+        ok = np.ones(468, np.bool_)
+        noisy = mesh + rng.normal(0.0, 0.3, mesh.shape)
+        result = tracker.update(
+            i * STEP_MS, FaceMesh(readonly(noisy), 1.0), TexturePoints(1, xy, ok)
+        )
+    assert result.live
+    later = tracker.update(30 * STEP_MS + 1000.0, FaceMesh(readonly(on_screen(FACE)), 1.0))
     assert later.state is LivenessState.PENDING
-    assert (later.frames_seen, later.blinks, later.max_residual) == (1, 0, 0.0)
+    assert (later.frames_seen, later.blinks, later.max_parallax) == (1, 0, 0.0)
 
 
 def test_time_going_backwards_resets() -> None:
     tracker = LivenessTracker()
-    feed(tracker, sequence(20, still), start_ms=5000.0)
-    assert tracker.update(0.0, sequence(1, still)[0]).frames_seen == 1
+    mesh = FaceMesh(readonly(on_screen(FACE)), 1.0)
+    for i in range(20):
+        tracker.update(5000.0 + i * STEP_MS, mesh)
+    assert tracker.update(0.0, mesh).frames_seen == 1
 
 
 @pytest.mark.parametrize(
     "bad",
     [
         {"window_ms": 0.0},
-        {"smooth_frames": 0},
-        {"min_frames": 1},
-        {"motion_hits": 0},
+        {"smooth_ms": -1.0},
+        {"hits_to_pass": 0},
+        {"min_blink_frames": 1},
+        {"min_agreement": 1.5},
         {"blink_drop": 1.0},
     ],
 )
