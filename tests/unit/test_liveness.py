@@ -81,6 +81,13 @@ def homography(points: F64, tilt_deg: float, yaw_deg: float, shift: float) -> F6
     return out
 
 
+def frozen(array: F64) -> F64:
+    """A read-only float64 copy."""
+    out = np.array(array, np.float64)
+    out.setflags(write=False)
+    return out
+
+
 Frame = tuple[F64, F64]  # (true skin points = texture, mesh as the model draws it)
 
 
@@ -99,7 +106,7 @@ def feed(
         noisy = mesh + rng.normal(0.0, noise_px, mesh.shape)
         points = None
         if texture:
-            xy = readonly(skin[:, :2] + rng.normal(0.0, 0.05, (468, 2)), np.float64)  # type: ignore[arg-type]
+            xy = frozen(skin[:, :2] + rng.normal(0.0, 0.05, (468, 2)))
             ok = np.ones(468, np.bool_)
             ok.setflags(write=False)
             points = TexturePoints(1, xy, ok)
@@ -253,7 +260,7 @@ def test_a_gap_resets_the_window_and_the_verdict() -> None:
     tracker = LivenessTracker()
     rng = np.random.default_rng(3)
     for i, (skin, mesh) in enumerate(frames_of(30, head_turn)):
-        xy = readonly(skin[:, :2], np.float64)  # type: ignore[arg-type]
+        xy = frozen(skin[:, :2])
         ok = np.ones(468, np.bool_)
         noisy = mesh + rng.normal(0.0, 0.3, mesh.shape)
         result = tracker.update(

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from kiosk.cli.bench import fleet, gallery, gui, pipeline, soak
+from kiosk.cli.bench import fleet, gallery, gui, liveness, pipeline, soak
 from kiosk.cli.common import Subparsers
 
-VERBS = (pipeline, gallery, soak, gui, fleet)
+VERBS = (pipeline, gallery, soak, gui, fleet, liveness)
 
 
 def register(nouns: Subparsers) -> None:
