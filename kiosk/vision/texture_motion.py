@@ -38,6 +38,8 @@ class TextureSettings:
         max_drift_iod: reseed when the followed points are this far (median, in inter-ocular
             distances) from the mesh's landmarks: the flow lost the face.
         margin_iod: the image region searched reaches this far around the points.
+        high_pass_sigma_px: the flow runs on the image minus its Gaussian blur of this sigma
+            (0: on the image itself); measured against a screen's rolling refresh band.
     """
 
     window_px: int = 13
@@ -47,6 +49,7 @@ class TextureSettings:
     min_ok_fraction: float = 0.6
     max_drift_iod: float = 0.25
     margin_iod: float = 0.8
+    high_pass_sigma_px: float = 3.0
 
 
 class TextureTracker:
@@ -89,7 +92,8 @@ class TextureTracker:
         """Lucas-Kanade there and back inside a region around the points."""
         s = self.settings
         x1, y1, x2, y2 = _region(xy, s.margin_iod * _iod(xy), grey.shape)
-        before, after = previous[y1:y2, x1:x2], grey[y1:y2, x1:x2]
+        before = _high_pass(previous[y1:y2, x1:x2], s.high_pass_sigma_px)
+        after = _high_pass(grey[y1:y2, x1:x2], s.high_pass_sigma_px)
         start = np.ascontiguousarray(xy[FOLLOWED] - np.array((x1, y1), np.float32)).reshape(
             -1, 1, 2
         )
@@ -116,6 +120,16 @@ class TextureTracker:
             return True
         drift = float(np.median(np.linalg.norm(xy[ok] - landmarks[ok], axis=1)))
         return drift > s.max_drift_iod * _iod(landmarks)
+
+
+def _high_pass(grey: npt.NDArray[np.uint8], sigma_px: float) -> npt.NDArray[np.uint8]:
+    """Detail only: the image minus its blur, so a brightness band rolling over a screen or a
+    shadow does not drag the flow along."""
+    if sigma_px <= 0:
+        return grey
+    pixels = grey.astype(np.float32)
+    detail = pixels - cv2.GaussianBlur(pixels, (0, 0), sigma_px) + 128.0
+    return np.asarray(np.clip(detail, 0, 255), np.uint8)
 
 
 def _lucas_kanade(

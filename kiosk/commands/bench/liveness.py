@@ -60,8 +60,9 @@ class VideoLiveness:
         starts_s: the start offsets that had a face to judge.
         times_s: per start, seconds from the face's first frame to live; None = not live
             while it was followed (at least `target_s`) within `max_wait_s`.
-        median_s, p90_s, max_s: over the starts, counting "not live" as infinitely slow
-            (None when that is where the statistic lands).
+        median_s, p90_s, max_s: over the starts (no interpolation: the higher of two middle
+            values), counting "not live" as infinitely slow (None when that is where the
+            statistic lands).
         within_target: fraction of starts live within the target.
     """
 
