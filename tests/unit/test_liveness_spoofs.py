@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from kiosk.cli import main
-from kiosk.commands.liveness_bench import _first_live, _summary, collect_photos
+from kiosk.commands.bench.liveness import _first_live, _summary, collect_photos
 from kiosk.vision.eyelids import close_eyes
 from kiosk.vision.liveness_eval import TrackLiveness
 from kiosk.vision.liveness_spoofs import PrintMaterial, SpoofKind, spoof_frames
