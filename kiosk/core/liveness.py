@@ -117,7 +117,7 @@ class LivenessSettings:
     parallax_to_pass: float = 0.035
     min_agreement: float = 0.8
     mesh_confirm_to_pass: float = 0.015
-    texture_to_pass: float = 0.06
+    texture_to_pass: float = 0.08
     deformation_to_pass: float = 0.025
     hits_to_pass: int = 1
     hit_spacing_ms: float = 60.0
