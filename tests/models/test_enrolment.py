@@ -60,7 +60,7 @@ class _AlwaysLive:
 
     live = True  # the pipeline reads only `.live` of what `update` returns
 
-    def update(self, timestamp_ms: float, mesh: object) -> _AlwaysLive:
+    def update(self, timestamp_ms: float, mesh: object, texture: object = None) -> _AlwaysLive:
         return self
 
 
