@@ -125,7 +125,7 @@ class _AlwaysLive:
     def __init__(self, *_args: object) -> None:
         pass
 
-    def update(self, timestamp_ms: float, mesh: object) -> _AlwaysLive:
+    def update(self, timestamp_ms: float, mesh: object, texture: object = None) -> _AlwaysLive:
         return self
 
 
