@@ -54,9 +54,10 @@ def liveness_png(
     left.axvline(target_s, color="grey", linestyle="--", label=f"target {target_s:g} s")
     left.set_yticks(range(len(videos)), [Path(v.video).name for v in videos])
     left.set_xlim(0.0, ceiling * 1.1)
+    left.set_ylim(-0.5, len(videos) - 0.5)
     left.set_xlabel("seconds from first seen to live (red x: not live)")
     left.set_title("real people: time to live per start")
-    left.legend(loc="lower right")
+    left.legend(loc="upper left", bbox_to_anchor=(0.0, -0.15), frameon=False)
     rates = [100.0 * k.passed / k.runs if k.runs else 0.0 for k in kinds]
     colours = ["tab:red" if r > 0 else "tab:green" for r in rates]
     bars = right.bar([k.kind for k in kinds], rates, color=colours)
