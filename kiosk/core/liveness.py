@@ -17,11 +17,13 @@ two sensors agree:
 
 - **parallax**: the nose texture slid across the face (>= `parallax_to_pass`) and the mesh's
   nose moved the same way (cosine >= `min_agreement`, at least `mesh_confirm_to_pass`); or
-- **texture** parallax beyond anything a screen produced (>= `texture_to_pass`) together with a
-  mesh cue of another kind: **deformation** beyond the eyelids or a **blink**.
+- a large **texture** shift (>= `texture_to_pass`) together with mesh **deformation** beyond
+  the eyelids (the face changing shape while it moves).
 
-No cue alone ever passes: a blink animation blinks but its texture is rigid; a swung bent print
-moves the mesh's nose but not its texture. Motion cues are compared only between moments with
+No cue alone ever passes, and a **blink** never counts at all: a two-still animation makes the
+mesh blink and, in the same frames, drags the flow around the swapped eyelids. A swung bent
+print moves the mesh's nose but not its texture; a screen's moire moves the texture but not
+the mesh. Motion cues are compared only between moments with
 about the same roll and size (the mesh model, cropped upright, redraws faces it sees rolled or
 rescaled), and only within `window_ms`.
 
@@ -67,7 +69,7 @@ class Cue(StrEnum):
     PARALLAX = "parallax"  # texture and mesh agree the nose slid across the face
     TEXTURE = "texture"  # the nose texture slid far, whatever the mesh says
     DEFORMATION = "deformation"  # the mesh changed shape outside the eyes
-    BLINK = "blink"  # the mesh's eyes closed and opened
+    BLINK = "blink"  # the mesh's eyes closed and opened (reported, never enough to pass)
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,9 +150,10 @@ class LivenessSettings:
 
 
 def passes(cues: frozenset[Cue]) -> bool:
-    """The rule: the texture and the mesh agree that this is a live head."""
-    mesh_cue = Cue.DEFORMATION in cues or Cue.BLINK in cues
-    return Cue.PARALLAX in cues or (Cue.TEXTURE in cues and mesh_cue)
+    """The rule: the texture and the mesh agree that this is a live head. A blink never takes
+    part: the eyelid swap of a photo animation makes the mesh blink and drags the flow around
+    the eyes in the same frames, so the two would not be independent witnesses."""
+    return Cue.PARALLAX in cues or (Cue.TEXTURE in cues and Cue.DEFORMATION in cues)
 
 
 @dataclass(frozen=True, slots=True)
