@@ -4,9 +4,9 @@ Each function returns a JSON-ready dict; make_vectors.py writes them to ios_comp
 IFaceCoreTests read the same files. Floats are rounded (`r`) so a last-bit difference between
 two numpy builds cannot change the files; the Swift side compares with a tolerance.
 
-Liveness meshes are not stored point by point (they would be megabytes): both sides generate
-them from the parameters below with the same integer noise (splitmix64), see `synthetic_mesh` and
-IFaceCoreTests/SyntheticMesh.swift.
+Liveness meshes and texture points are not stored point by point (they would be megabytes): both
+sides generate them from the per-frame parameters below with the same integer noise (splitmix64),
+see `synthetic_mesh`, `synthetic_texture` and IFaceCoreTests/SyntheticMesh.swift.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ import numpy as np
 
 from kiosk.config import PipelineConfig
 from kiosk.core.emotion import EmotionSmoother, ValenceRule
+from kiosk.core.face_motion import LEFT_EYE, LIPS, NOSE_TIP, RIGHT_EYE, TexturePoints
 from kiosk.core.gallery import Gallery
 from kiosk.core.geometry import clip_int, expand, square
 from kiosk.core.identity import TrackVote, VoteSettings
@@ -32,13 +33,15 @@ from kiosk.vision.align import dlib_chip, five_points_from_mesh
 from kiosk.vision.manifest import Manifest
 
 GOLDEN_ANGLE = 2.399963229728653
-EYES = {  # face-local (x, y) of the EAR points; z = 30 (the front of the head)
-    33: (-45.0, -20.0), 133: (-15.0, -20.0), 160: (-35.0, -26.0), 158: (-25.0, -26.0),
-    153: (-25.0, -14.0), 144: (-35.0, -14.0), 362: (15.0, -20.0), 263: (45.0, -20.0),
-    385: (25.0, -26.0), 387: (35.0, -26.0), 373: (35.0, -14.0), 380: (25.0, -14.0),
-}  # fmt: skip
-UPPER_LIDS, LOWER_LIDS = (160, 158, 385, 387), (153, 144, 373, 380)
 _MASK64 = (1 << 64) - 1
+# Where the synthetic head places the landmarks the liveness code looks at (index -> slot).
+_EYE_SLOTS = {i: (-30.0, k) for k, i in enumerate(RIGHT_EYE)} | {
+    i: (30.0, k) for k, i in enumerate(LEFT_EYE)
+}
+_NOSE_SLOTS = {i: k for k, i in enumerate(NOSE_TIP)}
+_LIP_SLOTS = {i: k for k, i in enumerate(LIPS)}
+_EYE_CORNERS = (33, 133, 362, 263)
+TEXTURE_INDEX = 1000  # texture noise draws indices 1000 + 2i, 1001 + 2i (the mesh's: 2i, 2i + 1)
 
 
 def r(value: float, digits: int = 9) -> float:
@@ -60,83 +63,150 @@ def unit_noise(seed: int, frame: int, index: int) -> float:
     return (bits >> 11) * 2.0**-53 * 2.0 - 1.0
 
 
-def base_point(i: int, closure: float) -> tuple[float, float, float]:
-    """Point i of the synthetic head (an ellipsoid, eyes placed by EYES), face-local units."""
-    if i in EYES:
-        x, y = EYES[i]
-        shift = 6.0 * closure if i in UPPER_LIDS else -6.0 * closure if i in LOWER_LIDS else 0.0
-        return x, y + shift, 30.0
-    z = 1.0 - 2.0 * (i + 0.5) / 468.0
-    radius = math.sqrt(max(0.0, 1.0 - z * z))
+def base_point(i: int, closure: float, mouth: float) -> tuple[float, float, float]:
+    """Point i of the synthetic head in face-local units (x right, y down, z towards the
+    camera; inter-ocular distance 60). Each eye contour (RIGHT_EYE, LEFT_EYE order) lies on an
+    ellipse 30 wide and 12 high around (-+30, -20) at depth 30, its lids closing onto the
+    middle line with `closure`; the NOSE_TIP points on a circle of radius 4 around (0, 10), 35
+    in front of the cheeks (depth 75); the LIPS on an ellipse 32 x 12 around (0, 35), depth 30,
+    opened to 32 x 36 with `mouth` 1;
+    every other point on a sunflower spiral over the front of an ellipsoid (60, 80, 40)."""
+    if i in _EYE_SLOTS:
+        cx, k = _EYE_SLOTS[i]
+        a = math.pi * k / 8.0
+        return cx - 15.0 * math.cos(a), -20.0 + 6.0 * math.sin(a) * (1.0 - closure), 30.0
+    if i in _NOSE_SLOTS:
+        a = 2.0 * math.pi * _NOSE_SLOTS[i] / 7.0
+        return 4.0 * math.cos(a), 10.0 + 4.0 * math.sin(a), 75.0
+    if i in _LIP_SLOTS:
+        a = 2.0 * math.pi * _LIP_SLOTS[i] / 40.0
+        return 16.0 * math.cos(a), 35.0 + 6.0 * math.sin(a) * (1.0 + 2.0 * mouth), 30.0
+    rr = math.sqrt((i + 0.5) / 468.0)
     theta = i * GOLDEN_ANGLE
-    return radius * math.cos(theta) * 60.0, radius * math.sin(theta) * 80.0, z * 40.0
+    z = 40.0 * math.sqrt(max(0.0, 1.0 - rr * rr))
+    return rr * math.cos(theta) * 60.0, rr * math.sin(theta) * 80.0, z
 
 
-def synthetic_mesh(p: dict[str, float], frame: int) -> np.ndarray[Any, Any]:
-    """(468, 3) frame points: rotate (yaw about y, then pitch about x, then roll about z),
-    scale, shear x by y, translate, add noise (amplitude `noise` px)."""
+def _project(p: dict[str, float], shift: tuple[float, float], noise: float, index: int) -> Any:
+    """(468, 3) points of the head posed by `p`: the nose tip moved by `shift` (face units),
+    rotated (yaw about y, then pitch about x, then roll about z), scaled, x sheared by y,
+    translated, then x and y noised (amplitude `noise` px; noise indices index + 2i, + 2i + 1).
+    z is the rotated, scaled depth (no noise)."""
     yaw, pitch, roll = (math.radians(p[k]) for k in ("yaw", "pitch", "roll"))
     cy, sy, cp, sp, cr, sr = (f(a) for a in (yaw, pitch, roll) for f in (math.cos, math.sin))
+    seed, frame = int(p["seed"]), int(p["frame"])
     out = np.empty((468, 3))
     for i in range(468):
-        x, y, z = base_point(i, p["closure"])
+        x, y, z = base_point(i, p["closure"], p["mouth"])
+        if i in _NOSE_SLOTS:
+            x, y = x + shift[0], y + shift[1]
         x, z = cy * x + sy * z, -sy * x + cy * z
         y, z = cp * y - sp * z, sp * y + cp * z
         x, y = cr * x - sr * y, sr * x + cr * y
         x, y, z = p["scale"] * x, p["scale"] * y, p["scale"] * z
         x += p["shear"] * y
-        out[i, 0] = x + p["tx"] + p["noise"] * unit_noise(int(p["seed"]), frame, 2 * i)
-        out[i, 1] = y + p["ty"] + p["noise"] * unit_noise(int(p["seed"]), frame, 2 * i + 1)
+        out[i, 0] = x + p["tx"] + noise * unit_noise(seed, frame, index + 2 * i)
+        out[i, 1] = y + p["ty"] + noise * unit_noise(seed, frame, index + 2 * i + 1)
         out[i, 2] = z
     return out
 
 
-def _frames(kind: str, count: int) -> list[dict[str, float]]:
+def synthetic_mesh(p: dict[str, float]) -> np.ndarray[Any, Any]:
+    """(468, 3) mesh of frame `p`: the head with the nose drawn (nose_x, nose_y) off (what the
+    mesh model hallucinates on a bent print), landmark noise `noise` px."""
+    return _project(p, (p["nose_x"], p["nose_y"]), p["noise"], 0)
+
+
+def synthetic_texture(p: dict[str, float]) -> TexturePoints | None:
+    """Texture points of frame `p` (None when texture_seed is 0): the same head as the mesh,
+    but the nose texture slipped (slip_x, slip_y) (what a screen's moire does to the flow), flow
+    noise `texture_noise` px; followed (ok) where kiosk.vision.texture_motion follows: every
+    other landmark, the nose tip and the eye corners."""
+    if p["texture_seed"] == 0:
+        return None
+    xy = _project(p, (p["slip_x"], p["slip_y"]), p["texture_noise"], TEXTURE_INDEX)[:, :2]
+    ok = np.array([i % 2 == 0 or i in _NOSE_SLOTS or i in _EYE_CORNERS for i in range(468)])
+    xy.setflags(write=False)
+    ok.setflags(write=False)
+    return TexturePoints(int(p["texture_seed"]), xy, ok)
+
+
+def _frames(kind: str, count: int, gap_at: int | None) -> list[dict[str, float]]:
     frames = []
     for f in range(count):
         w = 2 * math.pi * f
         p = {"yaw": 0.0, "pitch": 0.0, "roll": 0.0, "scale": 2.0, "shear": 0.0, "closure": 0.0}
-        p |= {"tx": 320.0, "ty": 240.0, "noise": 0.3, "seed": 7.0}
-        if kind == "live_turn":
-            p |= {"yaw": 20 * math.sin(w / 45), "pitch": 5 * math.sin(w / 60)}
-        elif kind in {"photo_moving", "photo_blink_animation"}:
+        p |= {"mouth": 0.0}
+        p |= {"tx": 320.0, "ty": 240.0, "nose_x": 0.0, "nose_y": 0.0, "slip_x": 0.0}
+        p |= {"slip_y": 0.0, "texture_seed": 1.0}
+        if kind.startswith("live_turn"):
+            p |= {"yaw": 6 * math.sin(w / 45), "pitch": 2 * math.sin(w / 60)}
+        else:  # a photo or a screen, moved around by hand
             p |= {"roll": 5 * math.sin(w / 50), "scale": 2.0 + 0.2 * math.sin(w / 70)}
             p |= {"tx": 320 + 15 * math.sin(w / 40), "ty": 240 + 8 * math.sin(w / 55)}
             p |= {"shear": 0.05 * math.sin(w / 65)}
-            if kind == "photo_blink_animation" and f % 15 < 3:
-                p["closure"] = 1.0
-        frames.append({k: r(v, 6) for k, v in p.items()})  # the noise and seed stay as set
+        if kind == "photo_blink_animation" and f % 15 < 3:
+            p["closure"] = 1.0
+        if kind == "bent_print":  # the mesh model draws the nose as if the head turned
+            p |= {"nose_x": 6 * math.sin(w / 45), "nose_y": 2 * math.sin(w / 60)}
+        if kind in {"screen_moire", "talking_screen"}:  # the flow slips at the nose, the mesh
+            p |= {"slip_x": 8 * math.sin(w / 20), "nose_y": 3 * math.sin(w / 25)}  # draws it aside
+        if kind == "talking_screen":  # a replayed video: passes (README: what it cannot stop)
+            p["mouth"] = 0.5 + 0.5 * math.sin(w / 12)
+        if kind == "live_turn_without_texture":
+            p["texture_seed"] = 0.0
+        if gap_at is not None and f >= gap_at:
+            p["texture_seed"] = 2.0  # the flow is seeded afresh after the gap
+        frames.append({k: r(v, 6) for k, v in p.items()})
     return frames
 
 
-FRAME_FIELDS = ("yaw", "pitch", "roll", "scale", "shear", "tx", "ty", "closure")
-STEP_FIELDS = ("t_ms", *FRAME_FIELDS, "state", "reason", "blinks", "max_residual", "frames_seen")
+FRAME_FIELDS = (
+    "yaw", "pitch", "roll", "scale", "shear", "tx", "ty", "closure", "mouth",
+    "nose_x", "nose_y", "slip_x", "slip_y", "texture_seed",
+)  # fmt: skip
+VERDICT_FIELDS = (
+    "state", "reason", "cues", "blinks", "max_parallax", "max_texture", "max_deformation",
+    "frames_seen",
+)  # fmt: skip
+STEP_FIELDS = ("t_ms", *FRAME_FIELDS, *VERDICT_FIELDS)
+LIVENESS_SEQUENCES = (  # (kind, frames, frame of a 1 s gap)
+    ("live_turn", 150, None),
+    ("photo_moving", 210, None),
+    ("photo_blink_animation", 150, None),
+    ("bent_print", 150, None),
+    ("screen_moire", 150, None),
+    ("talking_screen", 120, None),
+    ("live_turn_without_texture", 90, None),
+    ("live_turn", 120, 60),
+)
 
 
 def liveness_vectors() -> dict[str, Any]:
     """Per-frame verdicts of kiosk.core.liveness on synthetic sequences (30 fps).
 
-    Each step is a row of STEP_FIELDS; the frame's noise amplitude and seed are per sequence.
+    Each step is a row of STEP_FIELDS (`cues` joined with "+"); the mesh and texture noise
+    amplitudes and the noise seed are per sequence. The mesh goes in as float32 (FaceMesh);
+    the texture points as float64.
     """
     settings = LivenessSettings()
     sequences = []
-    for kind, count, gap_at in (
-        ("live_turn", 150, None),
-        ("photo_moving", 210, None),
-        ("photo_blink_animation", 150, None),
-        ("live_turn", 120, 60),
-    ):
+    noise = {"noise": 0.3, "texture_noise": 0.05, "seed": 7}
+    for kind, count, gap_at in LIVENESS_SEQUENCES:
         tracker = LivenessTracker(settings)
         rows = []
-        for f, params in enumerate(_frames(kind, count)):
+        for f, params in enumerate(_frames(kind, count, gap_at)):
             pause = 1000.0 if gap_at is not None and f >= gap_at else 0.0
             t_ms = r(f * 1000.0 / 30.0 + pause, 3)
-            result = tracker.update(t_ms, FaceMesh(readonly(synthetic_mesh(params, f)), 1.0))
+            p = params | noise | {"frame": f}
+            mesh = FaceMesh(readonly(synthetic_mesh(p)), 1.0)
+            v = tracker.update(t_ms, mesh, synthetic_texture(p))
             frame = [params[k] for k in FRAME_FIELDS]
-            verdict = [result.state.value, result.reason, result.blinks]
-            rows.append([t_ms, *frame, *verdict, r(result.max_residual, 6), result.frames_seen])
+            verdict = [v.state.value, v.reason, "+".join(v.cues), v.blinks]
+            values = [r(v.max_parallax, 6), r(v.max_texture, 6), r(v.max_deformation, 6)]
+            rows.append([t_ms, *frame, *verdict, *values, v.frames_seen])
         name = kind if gap_at is None else f"{kind}_then_gap"
-        sequences.append({"name": name, "noise": 0.3, "seed": 7, "steps": rows})
+        sequences.append({"name": name} | noise | {"steps": rows})
     return {
         "settings": dataclasses.asdict(settings),
         "step_fields": list(STEP_FIELDS),
