@@ -5,194 +5,195 @@ public enum LivenessState: String, Sendable, Equatable {
     case pending, live, suspicious
 }
 
+/// Evidence that a face is a live head (kiosk/core/liveness.py Cue); sorted by name as there.
+public enum Cue: String, Sendable, Equatable, CaseIterable {
+    case parallax       // texture and mesh agree the nose slid across the face
+    case texture        // the nose texture slid far, whatever the mesh says
+    case deformation    // the mesh changed shape outside the eyes
+    case blink          // the mesh's eyes closed and opened (reported, never enough to pass)
+}
+
+/// The rule: the texture and the mesh agree that this is a live head; a blink never takes part.
+public func livenessPasses(_ cues: Set<Cue>) -> Bool {
+    cues.contains(.parallax) || (cues.contains(.texture) && cues.contains(.deformation))
+}
+
 public struct LivenessResult: Sendable, Equatable {
     public let state: LivenessState
-    public let reason: String          // "motion", "blink", "rigid" or ""
+    public let reason: String           // the cues when it went live ("parallax"), "rigid" or ""
+    public let cues: [Cue]              // the cues within the current window, sorted by name
     public let blinks: Int
-    public let maxResidual: Double
+    public let maxParallax: Double      // largest agreed nose shift (texture, IOD) since the reset
+    public let maxTexture: Double       // largest nose texture shift (IOD)
+    public let maxDeformation: Double   // largest mesh deformation (IOD)
     public let framesSeen: Int
     public var live: Bool { state == .live }
-    public static let pending = LivenessResult(state: .pending, reason: "", blinks: 0, maxResidual: 0, framesSeen: 0)
+    public static let pending = LivenessResult(state: .pending, reason: "", cues: [], blinks: 0, maxParallax: 0,
+                                               maxTexture: 0, maxDeformation: 0, framesSeen: 0)
 }
 
 /// A port of kiosk/core/liveness.py LivenessTracker with the same structure and the PC's settings
-/// (from the bundle's rules): non-rigid motion (median residual of the best 2-D affine map from
-/// each earlier smoothed mesh, over the inter-ocular distance) and blinks (eye aspect ratio dips
-/// against the track's own median). Keep it in step with the Python file; LivenessVectorTests
-/// replay the PC's verdicts frame by frame.
+/// (from the bundle's rules): a track goes live only when the skin texture (optical-flow points,
+/// TexturePoints) and the face mesh agree, by PARALLAX (the nose texture slid across the face and
+/// the mesh's nose moved the same way) or by a large TEXTURE shift with mesh DEFORMATION; a blink
+/// is reported but never counts. Geometry in FaceMotion.swift. Keep it in step with the Python
+/// files; LivenessVectorTests replay the PC's verdicts frame by frame.
 public struct LivenessTracker: Sendable {
     public let settings: LivenessSettings
 
-    static let rightEAR = [33, 160, 158, 133, 153, 144]
-    static let leftEAR = [362, 385, 387, 263, 373, 380]
-    static let rightCorners = [33, 133]
-    static let leftCorners = [362, 263]
-
-    /// A reference mesh with its least-squares affine solver: pinv(design) = (DᵀD)⁻¹Dᵀ for the
-    /// (468, 3) design [x, y, 1], stored as three rows of 468.
-    struct Reference: Sendable {
+    struct Moment: Sendable {
         let timestampMs: Double
-        let design: [Point]
-        let pinv: [[Double]]
+        let pose: MeshPose
+        let steady: Bool            // roll and size were steady inside its smoothing window
+        let texture: TexturePoints?
+    }
+
+    struct Reference: Sendable {
+        let moment: Moment
+        let base: Baseline
     }
 
     private var startMs = 0.0
-    private var lastMs: Double?
-    private var recent: [[Point]] = []
+    private var lastMs: Double? = nil
+    private var recent: [(t: Double, pose: MeshPose)] = []
     private var refs: [Reference] = []
-    private var hitsMs: [Double] = []
-    private var ears: [(t: Double, right: Double, left: Double)] = []
-    private var closedMs: Double?
-    private var blinkMs: [Double] = []
-    private var blinks = 0
-    private var maxResidual = 0.0
+    private var parallaxHits: HitWindow
+    private var textureHits: HitWindow
+    private var deformationHits: HitWindow
+    private var blinks: BlinkCounter
+    private var maxParallax = 0.0, maxTexture = 0.0, maxDeformation = 0.0
     private var frames = 0
     private var result = LivenessResult.pending
 
-    public init(settings: LivenessSettings) { self.settings = settings }
+    public init(settings: LivenessSettings) {
+        self.settings = settings
+        parallaxHits = HitWindow(spacingMs: settings.hitSpacingMs)
+        textureHits = HitWindow(spacingMs: settings.hitSpacingMs)
+        deformationHits = HitWindow(spacingMs: settings.hitSpacingMs)
+        blinks = BlinkCounter(windowMs: settings.windowMs, drop: settings.blinkDrop, reopen: settings.blinkReopen,
+                              maxMs: settings.blinkMaxMs, minFrames: settings.minBlinkFrames)
+    }
 
     private mutating func reset(_ timestampMs: Double) {
         self = LivenessTracker(settings: settings)
         startMs = timestampMs
     }
 
-    /// Add one frame's mesh (468 points, frame pixels; nil when untrusted leaves the verdict).
-    public mutating func update(_ timestampMs: Double, mesh: [Point]?) -> LivenessResult {
+    /// Add one frame: the track's mesh (468 points, frame pixels, with depth; nil when not
+    /// computed or untrusted leaves the verdict as it was) and its texture points in this frame
+    /// (without them no texture cue can pass, so the track cannot go live).
+    public mutating func update(_ timestampMs: Double, mesh: [Point3]?, texture: TexturePoints?) -> LivenessResult {
         guard let mesh, mesh.count == 468 else { return result }
-        if let last = lastMs, timestampMs > last, timestampMs - last <= settings.maxGapMs {
-            // continuing
-        } else {
+        var points = texture
+        if let t = texture, t.xy.count != 468 || t.ok.count != 468 { points = nil }
+        if lastMs == nil || timestampMs <= lastMs! || timestampMs - lastMs! > settings.maxGapMs {
             reset(timestampMs)
         }
         lastMs = timestampMs
         frames += 1
-        updateMotion(timestampMs, mesh)
-        updateBlinks(timestampMs, mesh)
+        let pose = FaceMotion.meshPose(mesh)
+        guard pose.iodPx.isFinite, pose.iodPx > 0 else { return result }
+        blinks.update(timestampMs, pose)
+        updateMotion(moment(timestampMs, pose, points))
         result = decide(timestampMs)
         return result
     }
 
-    private mutating func updateMotion(_ t: Double, _ points: [Point]) {
-        recent.append(points)
-        if recent.count > settings.smoothFrames { recent.removeFirst(recent.count - settings.smoothFrames) }
-        guard recent.count >= settings.smoothFrames else { return }
-        var smoothed = [Point](repeating: Point(0, 0), count: points.count)
-        for i in 0..<points.count {
-            var x = 0.0, y = 0.0
-            for mesh in recent { x += mesh[i].x; y += mesh[i].y }
-            smoothed[i] = Point(x / Double(recent.count), y / Double(recent.count))
-        }
-        refs.removeAll { t - $0.timestampMs > settings.windowMs }
-        hitsMs.removeAll { t - $0 > settings.windowMs }
-        let residual = Self.affineResiduals(refs, smoothed).max() ?? 0
-        maxResidual = max(maxResidual, residual)
-        if residual >= settings.residualToPass { hitsMs.append(t) }
-        if refs.isEmpty || t - refs[refs.count - 1].timestampMs >= settings.refIntervalMs,
-           let ref = Self.reference(t, smoothed) {
-            refs.append(ref)
-        }
+    /// This frame, with the mesh averaged over the last `smoothMs`.
+    private mutating func moment(_ t: Double, _ pose: MeshPose, _ texture: TexturePoints?) -> Moment {
+        recent.append((t: t, pose: pose))
+        while let first = recent.first, t - first.t > settings.smoothMs { recent.removeFirst() }
+        let poses = recent.map { $0.pose }
+        let rolls = poses.map { $0.rollDeg }, sizes = poses.map { $0.iodPx }
+        let steady = rolls.max()! - rolls.min()! <= settings.maxRollDeg
+            && log(sizes.max()! / sizes.min()!) <= settings.maxScaleChange
+        return Moment(timestampMs: t, pose: FaceMotion.meanPose(poses), steady: steady, texture: texture)
     }
 
-    private mutating func updateBlinks(_ t: Double, _ points: [Point]) {
-        ears.removeAll { t - $0.t > settings.windowMs }
-        blinkMs.removeAll { t - $0 > settings.windowMs }
-        let (right, left) = Self.eyeAspectRatios(points)
-        if ears.count >= settings.minFrames {
-            let baseRight = Self.median(ears.map { $0.right }), baseLeft = Self.median(ears.map { $0.left })
-            let ratioRight = right / max(baseRight, 1e-9), ratioLeft = left / max(baseLeft, 1e-9)
-            let closedBelow = 1 - settings.blinkDrop, openAbove = 1 - settings.blinkReopen * settings.blinkDrop
-            if closedMs == nil, ratioRight < closedBelow, ratioLeft < closedBelow {
-                closedMs = t
-            } else if let closed = closedMs, ratioRight > openAbove, ratioLeft > openAbove {
-                if t - closed <= settings.blinkMaxMs {
-                    blinks += 1
-                    blinkMs.append(t)
-                }
-                closedMs = nil
+    private mutating func updateMotion(_ now: Moment) {
+        let s = settings
+        while let first = refs.first, now.timestampMs - first.moment.timestampMs > s.windowMs { refs.removeFirst() }
+        for ref in compared(now.timestampMs) {
+            compareTexture(ref, now)
+            if Self.samePose(ref.moment, now, s.maxRollDeg, s.maxScaleChange) {
+                let changed = FaceMotion.deformation(ref.base, now.pose)
+                hit(.deformation, now.timestampMs, changed, s.deformationToPass)
             }
         }
-        ears.append((t, right, left))
+        if refs.isEmpty || now.timestampMs - refs[refs.count - 1].moment.timestampMs >= s.refIntervalMs {
+            refs.append(Reference(moment: now, base: FaceMotion.baseline(now.pose, now.texture)))
+        }
     }
 
-    private func decide(_ t: Double) -> LivenessResult {
+    /// At most `maxCompared` references old enough, spread evenly over the window (numpy's
+    /// linspace, rounded half to even as numpy rounds).
+    func compared(_ t: Double) -> [Reference] {
+        let old = refs.filter { t - $0.moment.timestampMs >= settings.minPairMs }
+        let n = settings.maxCompared
+        if old.count <= n { return old }
+        let last = Double(old.count - 1)
+        var picks = Set<Int>()
+        for i in 0..<n {
+            var value = 0.0
+            if n > 1 { value = i == n - 1 ? last : Double(i) * (last / Double(n - 1)) }
+            picks.insert(Int(value.rounded(.toNearestOrEven)))
+        }
+        return picks.sorted().map { old[$0] }
+    }
+
+    private mutating func compareTexture(_ ref: Reference, _ now: Moment) {
+        let s = settings
+        guard let before = ref.moment.texture, let after = now.texture else { return }
+        let (rollA, sizeA) = FaceMotion.texturePose(before)
+        let (rollB, sizeB) = FaceMotion.texturePose(after)
+        if abs(rollA - rollB) > s.textureMaxRollDeg || min(sizeA, sizeB) <= 0 { return }
+        if abs(log(sizeA / sizeB)) > s.textureMaxScaleChange { return }
+        guard let shift = FaceMotion.noseShift(ref.base, now.pose, after) else { return }
+        let texture = FaceMotion.length(shift.texture)
+        hit(.texture, now.timestampMs, texture, s.textureToPass)
+        let agreed = shift.agreement() >= s.minAgreement && FaceMotion.length(shift.mesh) >= s.meshConfirmToPass
+        hit(.parallax, now.timestampMs, agreed ? texture : 0, s.parallaxToPass)
+    }
+
+    private mutating func hit(_ cue: Cue, _ t: Double, _ value: Double, _ needed: Double) {
+        switch cue {
+        case .parallax:
+            maxParallax = max(maxParallax, value)
+            if value >= needed { parallaxHits.add(t) }
+        case .texture:
+            maxTexture = max(maxTexture, value)
+            if value >= needed { textureHits.add(t) }
+        case .deformation:
+            maxDeformation = max(maxDeformation, value)
+            if value >= needed { deformationHits.add(t) }
+        case .blink:
+            break
+        }
+    }
+
+    private mutating func decide(_ t: Double) -> LivenessResult {
+        let s = settings
+        var seen = Set<Cue>()
+        if parallaxHits.count(t, windowMs: s.windowMs) >= s.hitsToPass { seen.insert(.parallax) }
+        if textureHits.count(t, windowMs: s.windowMs) >= s.hitsToPass { seen.insert(.texture) }
+        if deformationHits.count(t, windowMs: s.windowMs) >= s.hitsToPass { seen.insert(.deformation) }
+        if blinks.hits.count(t, windowMs: s.windowMs) >= 1 { seen.insert(.blink) }
+        let cues = seen.sorted { $0.rawValue < $1.rawValue }
         var state = LivenessState.pending, reason = ""
         if result.live {
             state = .live; reason = result.reason
-        } else if refs.count >= settings.minFrames, hitsMs.count >= settings.motionHits {
-            state = .live; reason = "motion"
-        } else if settings.blinksToPass > 0, blinkMs.count >= settings.blinksToPass {
-            state = .live; reason = "blink"
-        } else if t - startMs >= settings.suspiciousAfterMs {
+        } else if livenessPasses(seen) {
+            state = .live; reason = cues.map { $0.rawValue }.joined(separator: "+")
+        } else if t - startMs >= s.suspiciousAfterMs {
             state = .suspicious; reason = "rigid"
         }
-        return LivenessResult(state: state, reason: reason, blinks: blinks, maxResidual: maxResidual, framesSeen: frames)
+        return LivenessResult(state: state, reason: reason, cues: cues, blinks: blinks.total, maxParallax: maxParallax,
+                              maxTexture: maxTexture, maxDeformation: maxDeformation, framesSeen: frames)
     }
 
-    /// (right, left) eye aspect ratios: lid gaps over eye width.
-    public static func eyeAspectRatios(_ p: [Point]) -> (Double, Double) {
-        func ratio(_ idx: [Int]) -> Double {
-            let width = distance(p[idx[0]], p[idx[3]])
-            let gaps = distance(p[idx[1]], p[idx[5]]) + distance(p[idx[2]], p[idx[4]])
-            return width > 0 ? gaps / (2 * width) : 0
-        }
-        return (ratio(rightEAR), ratio(leftEAR))
-    }
-
-    static func distance(_ a: Point, _ b: Point) -> Double { ((a.x - b.x) * (a.x - b.x) + (a.y - b.y) * (a.y - b.y)).squareRoot() }
-
-    /// numpy's median: the mean of the two middle values for an even count.
-    static func median(_ values: [Double]) -> Double {
-        let sorted = values.sorted(), n = sorted.count
-        guard n > 0 else { return 0 }
-        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2
-    }
-
-    static func interOcular(_ p: [Point]) -> Double {
-        let right = Point((p[33].x + p[133].x) / 2, (p[33].y + p[133].y) / 2)
-        let left = Point((p[362].x + p[263].x) / 2, (p[362].y + p[263].y) / 2)
-        return distance(left, right)
-    }
-
-    static func reference(_ t: Double, _ points: [Point]) -> Reference? {
-        // DᵀD for D = [x, y, 1]
-        var sxx = 0.0, sxy = 0.0, syy = 0.0, sx = 0.0, sy = 0.0
-        for p in points { sxx += p.x * p.x; sxy += p.x * p.y; syy += p.y * p.y; sx += p.x; sy += p.y }
-        let n = Double(points.count)
-        let m = [[sxx, sxy, sx], [sxy, syy, sy], [sx, sy, n]]
-        guard let inv = invert3(m) else { return nil }
-        let pinv = (0..<3).map { r in points.map { inv[r][0] * $0.x + inv[r][1] * $0.y + inv[r][2] } }
-        return Reference(timestampMs: t, design: points, pinv: pinv)
-    }
-
-    /// Per reference: the median distance of `points` from the best affine image of the reference
-    /// (the element at index count/2 of the sorted squared distances, as numpy's partition), over
-    /// the inter-ocular distance of `points`.
-    static func affineResiduals(_ refs: [Reference], _ points: [Point]) -> [Double] {
-        let iod = max(interOcular(points), 1e-9)
-        return refs.map { ref in
-            // coefficients A (3x2) = pinv (3xN) @ points (Nx2)
-            var a = [[Double]](repeating: [0, 0], count: 3)
-            for r in 0..<3 {
-                for (i, p) in points.enumerated() { a[r][0] += ref.pinv[r][i] * p.x; a[r][1] += ref.pinv[r][i] * p.y }
-            }
-            let squared = zip(ref.design, points).map { d, p -> Double in
-                let ex = d.x * a[0][0] + d.y * a[1][0] + a[2][0] - p.x
-                let ey = d.x * a[0][1] + d.y * a[1][1] + a[2][1] - p.y
-                return ex * ex + ey * ey
-            }.sorted()
-            return squared[squared.count / 2].squareRoot() / iod
-        }
-    }
-
-    static func invert3(_ m: [[Double]]) -> [[Double]]? {
-        let c00 = m[1][1] * m[2][2] - m[1][2] * m[2][1], c01 = m[1][2] * m[2][0] - m[1][0] * m[2][2]
-        let c02 = m[1][0] * m[2][1] - m[1][1] * m[2][0]
-        let det = m[0][0] * c00 + m[0][1] * c01 + m[0][2] * c02
-        guard det.isFinite, abs(det) > 1e-12 else { return nil }
-        return [
-            [c00 / det, (m[0][2] * m[2][1] - m[0][1] * m[2][2]) / det, (m[0][1] * m[1][2] - m[0][2] * m[1][1]) / det],
-            [c01 / det, (m[0][0] * m[2][2] - m[0][2] * m[2][0]) / det, (m[0][2] * m[1][0] - m[0][0] * m[1][2]) / det],
-            [c02 / det, (m[0][1] * m[2][0] - m[0][0] * m[2][1]) / det, (m[0][0] * m[1][1] - m[0][1] * m[1][0]) / det],
-        ]
+    /// Both moments steady, and about the same roll and size of the mesh.
+    static func samePose(_ a: Moment, _ b: Moment, _ maxRollDeg: Double, _ maxScaleChange: Double) -> Bool {
+        a.steady && b.steady && abs(a.pose.rollDeg - b.pose.rollDeg) <= maxRollDeg
+            && abs(log(a.pose.iodPx / b.pose.iodPx)) <= maxScaleChange
     }
 }

@@ -83,44 +83,111 @@ public struct EmotionSettings: Codable, Sendable, Equatable {
     public init(halfLifeMs: Double = 800) { self.halfLifeMs = halfLifeMs }
 }
 
-/// kiosk/core/liveness.py LivenessSettings (same names, same meaning).
+/// kiosk/core/liveness.py LivenessSettings (same names, same meaning, same defaults; the bundle
+/// carries the PC's values). Distances are in inter-ocular distances (IOD) of the face.
 public struct LivenessSettings: Codable, Sendable, Equatable {
     public var windowMs: Double
     public var maxGapMs: Double
-    public var smoothFrames: Int
+    public var smoothMs: Double
     public var refIntervalMs: Double
-    public var minFrames: Int
-    public var residualToPass: Double
-    public var motionHits: Int
+    public var minPairMs: Double
+    public var maxCompared: Int
+    public var maxRollDeg: Double
+    public var maxScaleChange: Double
+    public var textureMaxRollDeg: Double
+    public var textureMaxScaleChange: Double
+    public var parallaxToPass: Double
+    public var minAgreement: Double
+    public var meshConfirmToPass: Double
+    public var textureToPass: Double
+    public var deformationToPass: Double
+    public var hitsToPass: Int
+    public var hitSpacingMs: Double
     public var blinkDrop: Double
     public var blinkReopen: Double
     public var blinkMaxMs: Double
-    public var blinksToPass: Int
+    public var minBlinkFrames: Int
     public var suspiciousAfterMs: Double
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case windowMs = "window_ms", maxGapMs = "max_gap_ms", smoothFrames = "smooth_frames"
-        case refIntervalMs = "ref_interval_ms", minFrames = "min_frames", residualToPass = "residual_to_pass"
-        case motionHits = "motion_hits", blinkDrop = "blink_drop", blinkReopen = "blink_reopen"
-        case blinkMaxMs = "blink_max_ms", blinksToPass = "blinks_to_pass", suspiciousAfterMs = "suspicious_after_ms"
+        case windowMs = "window_ms"
+        case maxGapMs = "max_gap_ms"
+        case smoothMs = "smooth_ms"
+        case refIntervalMs = "ref_interval_ms"
+        case minPairMs = "min_pair_ms"
+        case maxCompared = "max_compared"
+        case maxRollDeg = "max_roll_deg"
+        case maxScaleChange = "max_scale_change"
+        case textureMaxRollDeg = "texture_max_roll_deg"
+        case textureMaxScaleChange = "texture_max_scale_change"
+        case parallaxToPass = "parallax_to_pass"
+        case minAgreement = "min_agreement"
+        case meshConfirmToPass = "mesh_confirm_to_pass"
+        case textureToPass = "texture_to_pass"
+        case deformationToPass = "deformation_to_pass"
+        case hitsToPass = "hits_to_pass"
+        case hitSpacingMs = "hit_spacing_ms"
+        case blinkDrop = "blink_drop"
+        case blinkReopen = "blink_reopen"
+        case blinkMaxMs = "blink_max_ms"
+        case minBlinkFrames = "min_blink_frames"
+        case suspiciousAfterMs = "suspicious_after_ms"
+    }
+
+    /// The PC's defaults (kiosk/core/liveness.py).
+    public init() {
+        windowMs = 1500
+        maxGapMs = 500
+        smoothMs = 140
+        refIntervalMs = 100
+        minPairMs = 150
+        maxCompared = 5
+        maxRollDeg = 3
+        maxScaleChange = 0.05
+        textureMaxRollDeg = 8
+        textureMaxScaleChange = 0.15
+        parallaxToPass = 0.035
+        minAgreement = 0.8
+        meshConfirmToPass = 0.015
+        textureToPass = 0.08
+        deformationToPass = 0.025
+        hitsToPass = 1
+        hitSpacingMs = 60
+        blinkDrop = 0.25
+        blinkReopen = 0.5
+        blinkMaxMs = 400
+        minBlinkFrames = 6
+        suspiciousAfterMs = 6000
     }
 
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         windowMs = try c.decode(Double.self, forKey: .windowMs)
         maxGapMs = try c.decode(Double.self, forKey: .maxGapMs)
-        smoothFrames = try wholeNumber(c, .smoothFrames)
+        smoothMs = try c.decode(Double.self, forKey: .smoothMs)
         refIntervalMs = try c.decode(Double.self, forKey: .refIntervalMs)
-        minFrames = try wholeNumber(c, .minFrames)
-        residualToPass = try c.decode(Double.self, forKey: .residualToPass)
-        motionHits = try wholeNumber(c, .motionHits)
+        minPairMs = try c.decode(Double.self, forKey: .minPairMs)
+        maxCompared = try wholeNumber(c, .maxCompared)
+        maxRollDeg = try c.decode(Double.self, forKey: .maxRollDeg)
+        maxScaleChange = try c.decode(Double.self, forKey: .maxScaleChange)
+        textureMaxRollDeg = try c.decode(Double.self, forKey: .textureMaxRollDeg)
+        textureMaxScaleChange = try c.decode(Double.self, forKey: .textureMaxScaleChange)
+        parallaxToPass = try c.decode(Double.self, forKey: .parallaxToPass)
+        minAgreement = try c.decode(Double.self, forKey: .minAgreement)
+        meshConfirmToPass = try c.decode(Double.self, forKey: .meshConfirmToPass)
+        textureToPass = try c.decode(Double.self, forKey: .textureToPass)
+        deformationToPass = try c.decode(Double.self, forKey: .deformationToPass)
+        hitsToPass = try wholeNumber(c, .hitsToPass)
+        hitSpacingMs = try c.decode(Double.self, forKey: .hitSpacingMs)
         blinkDrop = try c.decode(Double.self, forKey: .blinkDrop)
         blinkReopen = try c.decode(Double.self, forKey: .blinkReopen)
         blinkMaxMs = try c.decode(Double.self, forKey: .blinkMaxMs)
-        blinksToPass = try wholeNumber(c, .blinksToPass)
+        minBlinkFrames = try wholeNumber(c, .minBlinkFrames)
         suspiciousAfterMs = try c.decode(Double.self, forKey: .suspiciousAfterMs)
-        guard windowMs > 0, maxGapMs > 0, smoothFrames >= 1, minFrames >= 2, motionHits >= 1,
-              blinkDrop > 0, blinkDrop < 1, blinkReopen > 0, blinkReopen <= 1 else {
+        // The checks of LivenessSettings.__post_init__.
+        guard windowMs > 0, maxGapMs > 0, smoothMs >= 0, hitsToPass >= 1, minBlinkFrames >= 2, maxCompared >= 1,
+              minAgreement >= -1, minAgreement <= 1, blinkDrop > 0, blinkDrop < 1, blinkReopen > 0,
+              blinkReopen <= 1 else {
             throw IFaceError.malformed("liveness rules out of range")
         }
     }

@@ -38,14 +38,18 @@ public struct TrackPlan: Sendable, Equatable {
     public let mask: Bool
 }
 
-/// The model outputs for one planned track (nil where the plan did not ask for it).
+/// The model outputs for one planned track (nil where the plan did not ask for it), and the
+/// track's texture points in this frame (optical flow, for liveness; nil: none this frame).
 public struct TrackReading: Sendable {
     public var descriptor: [Float]?
     public var weight: Double
     public var emotion: [Double]?
     public var withMask: Double?
-    public init(descriptor: [Float]? = nil, weight: Double = 1, emotion: [Double]? = nil, withMask: Double? = nil) {
+    public var texture: TexturePoints?
+    public init(descriptor: [Float]? = nil, weight: Double = 1, emotion: [Double]? = nil, withMask: Double? = nil,
+                texture: TexturePoints? = nil) {
         self.descriptor = descriptor; self.weight = weight; self.emotion = emotion; self.withMask = withMask
+        self.texture = texture
     }
 }
 
@@ -147,8 +151,8 @@ public struct TrackBook: Sendable {
                 state.withMask = withMask
                 state.lastMaskMs = nowMs
             }
-            let points = plan.trusted ? candidates[plan.candidate].mesh?.map { Point($0.x, $0.y) } : nil
-            let live = state.liveness.update(nowMs, mesh: points)
+            let mesh = plan.trusted ? candidates[plan.candidate].mesh : nil
+            let live = state.liveness.update(nowMs, mesh: mesh, texture: reading.texture)
             states[id] = state
             return TrackSummary(trackId: id, box: plan.box, identity: state.vote.decide(), liveness: live,
                                 valence: state.smoother.probs.map { valence.classify(labels: labels, probs: $0) },

@@ -130,27 +130,60 @@ final class ValenceVectorTests: XCTestCase {
 }
 
 final class LivenessVectorTests: XCTestCase {
+    /// Both sides build each frame's mesh and texture points from the row's parameters
+    /// (SyntheticMesh, vectors_logic.py) and must reach the same verdict.
     func testVerdictsMatchThePCFrameByFrame() throws {
         let vector = try Vectors.json("liveness.json")
         let settings = try decoded(LivenessSettings.self, vector["settings"]!)
+        XCTAssertEqual(settings, LivenessSettings())          // the Swift defaults are the PC's
         let fields = vector["step_fields"] as? [String] ?? []
         let column = Dictionary(uniqueKeysWithValues: fields.enumerated().map { ($1, $0) })
+        XCTAssertEqual(vector.objects("sequences").count, 8)
         for sequence in vector.objects("sequences") {
             var tracker = LivenessTracker(settings: settings)
+            let noise = sequence.double("noise"), textureNoise = sequence.double("texture_noise")
+            let seed = sequence.int("seed")
             for (frame, row) in (sequence["steps"] as? [[Any]] ?? []).enumerated() {
                 func number(_ name: String) -> Double { (row[column[name]!] as? NSNumber)?.doubleValue ?? .nan }
-                let params = Dictionary(uniqueKeysWithValues: ["yaw", "pitch", "roll", "scale", "shear", "tx", "ty", "closure"]
-                    .map { ($0, number($0)) })
-                let mesh = SyntheticMesh.mesh(params, frame: frame, noise: sequence.double("noise"), seed: sequence.int("seed"))
-                let got = tracker.update(number("t_ms"), mesh: mesh)
+                func text(_ name: String) -> String? { row[column[name]!] as? String }
+                let params = Dictionary(uniqueKeysWithValues: SyntheticMesh.frameFields.map { ($0, number($0)) })
+                let mesh = SyntheticMesh.mesh(params, frame: frame, noise: noise, seed: seed)
+                let texture = SyntheticMesh.texture(params, frame: frame, noise: textureNoise, seed: seed)
+                let got = tracker.update(number("t_ms"), mesh: mesh, texture: texture)
                 let at = "\(sequence.string("name")) frame \(frame)"
-                XCTAssertEqual(got.state.rawValue, row[column["state"]!] as? String, at)
-                XCTAssertEqual(got.reason, row[column["reason"]!] as? String, at)
+                XCTAssertEqual(got.state.rawValue, text("state"), at)
+                XCTAssertEqual(got.reason, text("reason"), at)
+                XCTAssertEqual(got.cues.map(\.rawValue).joined(separator: "+"), text("cues"), at)
                 XCTAssertEqual(got.blinks, Int(number("blinks")), at)
                 XCTAssertEqual(got.framesSeen, Int(number("frames_seen")), at)
-                XCTAssertEqual(got.maxResidual, number("max_residual"), accuracy: 1e-5, at)
+                XCTAssertEqual(got.maxParallax, number("max_parallax"), accuracy: 1e-5, at)
+                XCTAssertEqual(got.maxTexture, number("max_texture"), accuracy: 1e-5, at)
+                XCTAssertEqual(got.maxDeformation, number("max_deformation"), accuracy: 1e-5, at)
             }
         }
+    }
+
+    func testTheRuleNeedsTextureAndMeshToAgree() {
+        XCTAssertTrue(livenessPasses([.parallax]))
+        XCTAssertTrue(livenessPasses([.texture, .deformation]))
+        XCTAssertFalse(livenessPasses([.texture]))
+        XCTAssertFalse(livenessPasses([.deformation, .blink]))
+        XCTAssertFalse(livenessPasses([.texture, .blink]))
+        XCTAssertFalse(livenessPasses(Set(Cue.allCases).subtracting([.parallax, .deformation])))
+    }
+
+    func testLeastSquaresFitsExactlyAndSurvivesAMissingColumn() {
+        // y = 2 + 3x exactly, and a column of zeros (a mesh without depth): residuals are zero.
+        let rows = (0..<10).map { i -> [Double] in [1, Double(i), 0] }
+        let target = (0..<10).map { i in Point(2 + 3 * Double(i), -1 + 0.5 * Double(i)) }
+        let coef = LeastSquares.solve(rows, target)
+        XCTAssertEqual(coef.count, 3)
+        for (row, want) in zip(rows, target) {
+            let got = LeastSquares.predict(row, coef)
+            XCTAssertEqual(got.x, want.x, accuracy: 1e-9)
+            XCTAssertEqual(got.y, want.y, accuracy: 1e-9)
+        }
+        XCTAssertEqual(coef[2].x, 0)
     }
 }
 

@@ -15,21 +15,25 @@ final class TrackBookTests: XCTestCase {
                     templates: [[0, 0]], owners: [0])
     }
 
-    /// A live-looking head (turning), or a still one, centred at x.
-    func candidate(_ x: Double, frame: Int, turning: Bool) -> FaceCandidate {
+    /// A live-looking head (turning), or a still one, centred at x, with its texture points.
+    func candidate(_ x: Double, frame: Int, turning: Bool) -> (FaceCandidate, TexturePoints?) {
         let yaw = turning ? 20 * sin(2 * Double.pi * Double(frame) / 45) : 0
-        let p = ["yaw": yaw, "pitch": 0, "roll": 0, "scale": 2, "shear": 0, "tx": x, "ty": 240, "closure": 0]
-        let mesh = SyntheticMesh.mesh(p, frame: frame, noise: 0.3, seed: 7).map { Point3($0.x, $0.y, 0) }
-        return FaceCandidate(box: Box(x - 120, 100, x + 120, 380), score: 0.9, presence: 0.99, mesh: mesh)
+        let p = SyntheticMesh.params(["yaw": yaw, "tx": x])
+        let mesh = SyntheticMesh.mesh(p, frame: frame, noise: 0.3, seed: 7)
+        let texture = SyntheticMesh.texture(p, frame: frame, noise: 0.05, seed: 7)
+        return (FaceCandidate(box: Box(x - 120, 100, x + 120, 380), score: 0.9, presence: 0.99, mesh: mesh), texture)
     }
 
-    func run(_ book: inout TrackBook, _ faces: [FaceCandidate], t: Double, descriptor: [Float], gallery: Gallery) -> [TrackSummary] {
-        let plans = book.plan(faces, nowMs: t)
+    func run(_ book: inout TrackBook, _ faces: [(FaceCandidate, TexturePoints?)], t: Double, descriptor: [Float],
+             gallery: Gallery) -> [TrackSummary] {
+        let candidates = faces.map { $0.0 }
+        let plans = book.plan(candidates, nowMs: t)
         let readings = plans.map { plan in
             TrackReading(descriptor: plan.embed ? descriptor : nil, weight: 1,
-                         emotion: plan.emotion ? [0, 0, 0, 0.9, 0, 0, 0.1] : nil, withMask: plan.mask ? 0.1 : nil)
+                         emotion: plan.emotion ? [0, 0, 0, 0.9, 0, 0, 0.1] : nil, withMask: plan.mask ? 0.1 : nil,
+                         texture: faces[plan.candidate].1)
         }
-        return book.record(plans, readings, candidates: faces, gallery: gallery, nowMs: t)
+        return book.record(plans, readings, candidates: candidates, gallery: gallery, nowMs: t)
     }
 
     func testTheGreetingWaitsForLivenessStaysAndEndsWithTheTrack() throws {
@@ -67,7 +71,7 @@ final class TrackBookTests: XCTestCase {
     func testScheduleAndGates() throws {
         var book = TrackBook(rules: try rules(), mesh: MeshThresholds(), labels: labels,
                              valence: ValenceRule(weights: [:], threshold: 0.25))
-        let face = candidate(320, frame: 0, turning: false)
+        let face = candidate(320, frame: 0, turning: false).0
         let first = book.plan([face], nowMs: 0)
         XCTAssertEqual(first.map(\.embed), [true])             // a new track embeds at once
         XCTAssertEqual(first.map(\.emotion), [true])
