@@ -14,12 +14,15 @@ struct FrameOutcome: Sendable {
 ///   Vision face rectangles -> face_mesh on each (presence confirms weak detections; trusted
 ///   landmarks drive alignment, pose and liveness) -> TrackBook.plan (tracker + the PC schedule)
 ///   -> face_embedder / emotion / mask only where planned -> TrackBook.record (vote with split,
-///   smoothed emotion, mask, liveness) -> FrameOutcome.
+///   smoothed emotion, mask, liveness from the mesh and the texture points a TextureFollower per
+///   track follows by optical flow) -> FrameOutcome.
 /// Until a gallery is imported there is nobody to recognise: embeddings are skipped.
 actor FrameAnalyzer {
     private let models: ModelRunner
     private var book: TrackBook?
     private var gallery = Gallery.empty
+    /// Per track: the skin texture followed by optical flow for liveness (the PC's TextureTracker).
+    private var followers: [Int: TextureFollower] = [:]
     /// The face_embedder's source ONNX sha256 a bundle must carry.
     nonisolated let embedderSha256: String
 
@@ -37,6 +40,7 @@ actor FrameAnalyzer {
         } else {
             book?.reset()
         }
+        followers = [:]
     }
 
     func analyse(_ frame: CameraFrame) -> FrameOutcome {
@@ -51,8 +55,19 @@ actor FrameAnalyzer {
         let needsChip = !gallery.people.isEmpty && plans.contains { $0.embed }
         let rgb = needsChip ? ModelRunner.rgb(frame) : nil
         let largest = plans.max { $0.box.width < $1.box.width }?.trackId
+        let grey = plans.isEmpty ? nil : GreyImage.fromBGRA(frame.bgra, width: frame.width, height: frame.height,
+                                                             bytesPerRow: frame.bytesPerRow)
+        followers = followers.filter { id, _ in plans.contains { $0.trackId == id } }
+        var textures: [Int: TexturePoints] = [:]
+        for plan in plans {
+            guard let grey else { break }
+            var follower = followers[plan.trackId] ?? TextureFollower()
+            let mesh = plan.trusted ? candidates[plan.candidate].mesh : nil   // as the PC: the liveness mesh
+            textures[plan.trackId] = follower.update(grey, mesh: mesh)
+            followers[plan.trackId] = follower
+        }
         let readings = plans.map { plan -> TrackReading in
-            var reading = TrackReading()
+            var reading = TrackReading(texture: textures[plan.trackId])
             let candidate = candidates[plan.candidate]
             if plan.embed, let rgb, let mesh = candidate.mesh {
                 reading.descriptor = try? models.descriptor(rgb, mesh: mesh)
