@@ -57,7 +57,7 @@ actor FrameAnalyzer {
         let largest = plans.max { $0.box.width < $1.box.width }?.trackId
         let grey = plans.isEmpty ? nil : GreyImage.fromBGRA(frame.bgra, width: frame.width, height: frame.height,
                                                              bytesPerRow: frame.bytesPerRow)
-        followers = followers.filter { id, _ in plans.contains { $0.trackId == id } }
+        followers = followers.filter { entry in plans.contains { $0.trackId == entry.key } }
         var textures: [Int: TexturePoints] = [:]
         for plan in plans {
             guard let grey else { break }
