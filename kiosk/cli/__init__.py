@@ -40,7 +40,7 @@ from kiosk.cli import (
     eval as eval_noun,
 )
 from kiosk.cli.common import Handler, err, safe
-from kiosk.config import load_config
+from kiosk.config.loading import load_config
 from kiosk.errors import KioskError
 
 log = logging.getLogger(__name__)

@@ -20,7 +20,8 @@ from rich.markup import escape
 from rich.table import Table
 
 from kiosk.cli.common import Subparsers, add_json
-from kiosk.config import KioskConfig, write_setting
+from kiosk.config import KioskConfig
+from kiosk.config.loading import write_setting
 from kiosk.errors import InputError
 from kiosk.fleet import admin, hq
 from kiosk.fleet.sync import ChainSync

@@ -8,7 +8,8 @@ from pathlib import Path
 from kiosk.camera.sources import IMAGE_SUFFIXES, read_image
 from kiosk.commands.loaders import load_models
 from kiosk.commands.progress import SILENT, Progress
-from kiosk.config import KioskConfig, write_setting
+from kiosk.config import KioskConfig
+from kiosk.config.loading import write_setting
 from kiosk.errors import InputError
 from kiosk.vision.evaluate import LabelsReport, evaluate_labels
 from kiosk.vision.evaluate_output import labels_subset, write_label_outputs

@@ -20,7 +20,7 @@ import jsonschema
 import pytest
 
 from kiosk.commands import analyze, loaders
-from kiosk.config import load_config
+from kiosk.config.loading import load_config
 from kiosk.core.names import name_from_folder
 from kiosk.vision.models import VisionModels
 

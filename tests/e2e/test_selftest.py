@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QApplication
 
 from kiosk.cli import main
 from kiosk.commands.selftest import run_self_test
-from kiosk.config import load_config
+from kiosk.config.loading import load_config
 
 pytestmark = pytest.mark.models
 

@@ -14,7 +14,7 @@ import pytest
 from kiosk.cli import main
 from kiosk.commands import loaders
 from kiosk.commands.bench.soak import SoakSample, run_soak
-from kiosk.config import load_config
+from kiosk.config.loading import load_config
 from kiosk.vision.models import VisionModels
 
 pytestmark = pytest.mark.models

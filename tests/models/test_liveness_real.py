@@ -16,7 +16,8 @@ import pytest
 
 from kiosk.camera.sources import VideoFileSource
 from kiosk.commands.loaders import empty_gallery
-from kiosk.config import PipelineConfig, load_config
+from kiosk.config import PipelineConfig
+from kiosk.config.loading import load_config
 from kiosk.core.face_motion import eye_aspect_ratios
 from kiosk.vision.liveness_eval import spoof_outcome, time_to_live
 from kiosk.vision.liveness_spoofs import PrintMaterial, SpoofKind, print_material

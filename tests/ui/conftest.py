@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from kiosk.commands import loaders
-from kiosk.config import KioskConfig, load_config
+from kiosk.config import KioskConfig
+from kiosk.config.loading import load_config
 from kiosk.core.gallery import Gallery
 from kiosk.vision.models import VisionModels
 

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.config import load_config
+from kiosk.config.loading import load_config
 from kiosk.errors import ConfigError
 
 

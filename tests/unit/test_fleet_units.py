@@ -7,7 +7,7 @@ import json
 import numpy as np
 import pytest
 
-from kiosk.config import load_config
+from kiosk.config.loading import load_config
 from kiosk.errors import ChainError, ConfigError, InputError
 from kiosk.fleet.events import _add_model, _subtract
 from kiosk.fleet.keys import (

@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kiosk.camera.sources import read_image
-from kiosk.config import load_config
+from kiosk.config.loading import load_config
 from kiosk.core.annotations import FORMATS, parse
 from kiosk.core.catalog_rows import parse_csv, parse_json, parse_price, validate_rows
 from kiosk.errors import ConfigError, InputError

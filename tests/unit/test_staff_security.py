@@ -13,7 +13,8 @@ import pytest
 
 from kiosk.camera.probe import CameraProbe
 from kiosk.cli import main
-from kiosk.config import PathsConfig, StaffConfig, write_setting
+from kiosk.config import PathsConfig, StaffConfig
+from kiosk.config.loading import write_setting
 from kiosk.core.pin import verify_pin
 from kiosk.errors import ConfigError
 from kiosk.services.staff_access import StaffAccess
@@ -140,7 +141,7 @@ def test_doctor_warns_while_no_pin_is_set(
     config_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from kiosk.commands.doctor import _warnings
-    from kiosk.config import load_config
+    from kiosk.config.loading import load_config
 
     config = load_config(config_file, {"KIOSK_PATHS_DATA_DIR": str(tmp_path / "data")})
     probe = CameraProbe("0", True, "640x480")

@@ -24,7 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.config import CAMERA_VIEWS, LANGUAGES, KioskConfig, load_config, write_setting
+from kiosk.config import CAMERA_VIEWS, LANGUAGES, KioskConfig
+from kiosk.config.loading import load_config, write_setting
 from kiosk.errors import ConfigError
 from kiosk.ui.i18n import LANGUAGE_NAMES
 from kiosk.ui.widgets import button, label
