@@ -23,7 +23,6 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-import cv2
 import numpy as np
 import numpy.typing as npt
 
@@ -42,108 +41,27 @@ from kiosk.core.enrol_rules import (
     pose_plan,
 )
 from kiosk.core.gallery import Gallery
-from kiosk.core.geometry import clip_int, expand
 from kiosk.core.quality import recognition_weight
-from kiosk.core.types import FaceBox, FaceResult, FloatArray, Frame, Quality
+from kiosk.core.types import FaceBox, FaceResult, FloatArray, Frame
 from kiosk.errors import InputError
-from kiosk.store.people import Consent, EnrolRequest, NewTemplate, PeopleStore
+from kiosk.services.enrol_capture import (
+    MIN_INTERVAL_S,
+    Capture,
+    CaptureView,
+    Duplicate,
+    EnrolFeedback,
+    EnrolResult,
+    feedback_message,
+    gate_settings,
+    jpeg_face,
+    next_step,
+    templates_of,
+)
+from kiosk.store.people import Consent, EnrolRequest, PeopleStore
 from kiosk.vision.models import VisionModels
 from kiosk.vision.pipeline import Pipeline
-from kiosk.vision.runtime import ImageBGR
 
 log = logging.getLogger(__name__)
-
-MIN_INTERVAL_S = 0.2  # captures are spread over time, never a burst of one moment
-
-
-@dataclass(frozen=True, slots=True)
-class Duplicate:
-    """An enrolled person the face in front of the camera was recognised as."""
-
-    person_id: int
-    name: str
-
-
-@dataclass(frozen=True, slots=True)
-class EnrolFeedback:
-    """What one frame did to the enrolment, for the screen.
-
-    Attributes:
-        accepted: the frame gave a capture.
-        reason: gate code ("ok", "no_face", "many_faces", "not_live", "off_pose", "too_small",
-            "turned", "blurry", "repeat", "too_soon", "someone_else", "already_enrolled",
-            "complete").
-        message: what to tell the shopper.
-        captures: captures kept so far.
-        target: captures that complete the enrolment.
-        box: the face considered (frame pixels), or None.
-        step: the pose step now asked for (None when complete).
-        live: the face passed the liveness check.
-        duplicate: who the face already is, when capturing stopped for that.
-    """
-
-    accepted: bool
-    reason: str
-    message: str
-    captures: int
-    target: int
-    box: FaceBox | None
-    step: PoseStep | None = None
-    live: bool = False
-    duplicate: Duplicate | None = None
-
-    @property
-    def done(self) -> bool:
-        """Enough captures: review, then `save()`."""
-        return self.captures >= self.target
-
-    @property
-    def progress(self) -> float:
-        """Fraction complete in [0, 1]."""
-        return min(1.0, self.captures / self.target)
-
-
-@dataclass(frozen=True, slots=True)
-class CaptureView:
-    """One capture as the review page shows it: the aligned face chip and its quality."""
-
-    chip_rgb: npt.NDArray[np.uint8]
-    quality: Quality
-    step: str
-
-
-@dataclass(frozen=True, slots=True)
-class EnrolResult:
-    """A saved enrolment: the person, how much was stored, and the new gallery snapshot."""
-
-    person_id: int
-    new_person: bool
-    captures: int
-    templates: int
-    gallery: Gallery
-
-
-@dataclass(frozen=True, slots=True)
-class _Capture:
-    descriptor: FloatArray
-    flip_descriptor: FloatArray | None  # of the mirrored chip, when settings.flip
-    chip_rgb: npt.NDArray[np.uint8]
-    quality: Quality
-    step: str
-    weight: float
-    photo_jpeg: bytes | None
-
-
-def gate_settings(config: EnrolmentConfig) -> GateSettings:
-    """The pure gate thresholds from the deployment settings."""
-    return GateSettings(
-        min_face_px=config.min_face_px,
-        min_sharpness=config.min_sharpness,
-        max_yaw_deg=config.max_yaw_deg,
-        max_pitch_deg=config.max_pitch_deg,
-        max_roll_deg=config.max_roll_deg,
-        min_change=config.min_change,
-    )
 
 
 @dataclass(slots=True)
@@ -174,7 +92,7 @@ class Enrolment:
     person_id: int | None = None
     keep_photos: bool | None = None
     on_saved: Callable[[Gallery], None] | None = None
-    _captures: list[_Capture] = field(default_factory=list)
+    _captures: list[Capture] = field(default_factory=list)
     _gates: GateSettings = field(init=False)
     _plan: tuple[PoseStep, ...] = field(init=False)
     _pipeline: Pipeline = field(init=False)
@@ -227,11 +145,7 @@ class Enrolment:
         """The pose step now asked for: the first in the plan still short of captures (a
         dropped capture is asked for again), None when complete."""
         with self._lock:
-            have = [c.step for c in self._captures]
-        for step in self._plan:
-            if have.count(step.key) < step.captures:
-                return step
-        return None
+            return next_step(self._plan, self._captures)
 
     def feed(self, frame: Frame) -> EnrolFeedback:
         """Analyse one camera frame; keep it as a capture if it passes every gate."""
@@ -296,12 +210,12 @@ class Enrolment:
         descriptor: FloatArray,
     ) -> None:
         assert face.quality is not None
-        photo = _jpeg_face(frame.image_bgr, face.box) if self.keep_photos else None
+        photo = jpeg_face(frame.image_bgr, face.box) if self.keep_photos else None
         weight = min(1.0, recognition_weight(face.quality, self._gates.min_face_px / 2))
         flipped = None
         if self.settings.flip:  # here, on the worker: save() runs no model
             flipped = self.models.embedder.embed_chip(np.ascontiguousarray(chip[:, ::-1]))
-        capture = _Capture(descriptor, flipped, chip.copy(), face.quality, step.key, weight, photo)
+        capture = Capture(descriptor, flipped, chip.copy(), face.quality, step.key, weight, photo)
         with self._lock:
             self._captures.append(capture)
         self._track = face.track_id
@@ -313,15 +227,10 @@ class Enrolment:
         self, verdict: GateResult, box: FaceBox | None, face: FaceResult | None = None
     ) -> EnrolFeedback:
         step = self.step()
-        message = verdict.message
-        if verdict.ok and step is not None:
-            message = f"got it: {step.instruction}"
-        elif verdict.reason == TOO_SOON.reason and step is not None:
-            message = step.instruction
         return EnrolFeedback(
             accepted=verdict.ok,
             reason=verdict.reason,
-            message=message,
+            message=feedback_message(verdict, step),
             captures=self.captures,
             target=self.target,
             box=box,
@@ -359,15 +268,6 @@ class Enrolment:
             if not any(c.step == "side" for c in self._captures):
                 self._side_sign = 0.0
 
-    def _templates(self) -> tuple[NewTemplate, ...]:
-        out = [NewTemplate(c.descriptor, "camera", c.weight) for c in self._captures]
-        out += [
-            NewTemplate(c.flip_descriptor, "flip", c.weight)
-            for c in self._captures
-            if c.flip_descriptor is not None
-        ]
-        return tuple(out)
-
     def save(self) -> EnrolResult:
         """Store the captures in one transaction and swap in the new gallery.
 
@@ -386,7 +286,7 @@ class Enrolment:
             if not self._captures:
                 raise InputError("no capture passed the checks yet; nothing to save")
             captures = list(self._captures)
-            templates = self._templates()
+            templates = templates_of(captures)
             self._captures.clear()
         embedder = self.models.embedder
         person_id = self.people.enrol(
@@ -407,9 +307,3 @@ class Enrolment:
         new = self.person_id is None
         self.person_id, self.name = person_id, None  # saving again adds to the same person
         return EnrolResult(person_id, new, len(captures), len(templates), gallery)
-
-
-def _jpeg_face(image: ImageBGR, box: FaceBox) -> bytes | None:
-    x1, y1, x2, y2 = clip_int(expand(box.xyxy, 0.3), image.shape[1], image.shape[0])
-    ok, data = cv2.imencode(".jpg", image[y1:y2, x1:x2], [cv2.IMWRITE_JPEG_QUALITY, 90])
-    return bytes(data) if ok else None

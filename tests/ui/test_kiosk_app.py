@@ -12,7 +12,7 @@ from pytestqt.qtbot import QtBot
 from kiosk.config import LANGUAGES, KioskConfig
 from kiosk.core.enrol_rules import PoseStep
 from kiosk.services.demo import demo_config
-from kiosk.services.enrolment import EnrolFeedback
+from kiosk.services.enrol_capture import EnrolFeedback
 from kiosk.ui.kiosk_app import KioskApp
 from kiosk.ui.staff.enrol_tab import EnrolTab
 from kiosk.vision.models import VisionModels

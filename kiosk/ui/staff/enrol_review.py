@@ -14,7 +14,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import QGridLayout, QScrollArea, QToolButton, QVBoxLayout, QWidget
 
-from kiosk.services.enrolment import CaptureView
+from kiosk.services.enrol_capture import CaptureView
 from kiosk.ui.widgets import label
 
 COLUMNS = 5

@@ -26,7 +26,8 @@ from PySide6.QtWidgets import (
 from kiosk.core.latest import LatestSlot
 from kiosk.core.types import UNKNOWN, FaceResult, Frame, FrameResult, Identity, StageTimes
 from kiosk.errors import KioskError
-from kiosk.services.enrolment import EnrolFeedback, Enrolment
+from kiosk.services.enrol_capture import EnrolFeedback
+from kiosk.services.enrolment import Enrolment
 from kiosk.store.people_records import Consent
 from kiosk.ui.controller import KioskController
 from kiosk.ui.shopper import Overlays, VideoView, to_qimage
