@@ -32,7 +32,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from kiosk.errors import InputError, StoreError
-from kiosk.store.db import DB_NAME, MIGRATIONS, Store, utc_now
+from kiosk.store.db import DB_NAME, Store, utc_now
 from kiosk.store.forget import (
     BEFORE_RESTORE,
     FORGET,
@@ -41,6 +41,7 @@ from kiosk.store.forget import (
     forget_person,
     read_sidecar,
 )
+from kiosk.store.migrations import MIGRATIONS
 
 log = logging.getLogger(__name__)
 

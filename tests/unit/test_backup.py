@@ -24,7 +24,8 @@ from kiosk.store.backup import (
     list_backups,
     restore_backup,
 )
-from kiosk.store.db import DB_NAME, MIGRATIONS
+from kiosk.store.db import DB_NAME
+from kiosk.store.migrations import MIGRATIONS
 from kiosk.store.people import Consent, EnrolRequest, NewTemplate, PeopleStore, open_people
 
 T0 = datetime(2025, 3, 1, 9, 30, 15, tzinfo=UTC)

@@ -225,7 +225,7 @@ def test_upgrading_a_v1_database_keeps_people_and_children_and_burns_old_ids(
 
     import sqlite_utils
 
-    from kiosk.store import db as db_module
+    from kiosk.store import migrations
 
     path = tmp_path / "kiosk.db"
     conn = sqlite3.connect(path)
@@ -234,8 +234,8 @@ def test_upgrading_a_v1_database_keeps_people_and_children_and_burns_old_ids(
         "CREATE TABLE schema_version (version INTEGER PRIMARY KEY, description TEXT NOT NULL, "
         "applied_at TEXT NOT NULL)"
     )
-    db_module._v1_people(sqlite_db)
-    db_module._v1_catalog(sqlite_db)
+    migrations._v1_people(sqlite_db)
+    migrations._v1_catalog(sqlite_db)
     sqlite_db.table("schema_version").insert({"version": 1, "description": "v1", "applied_at": "x"})
     now = "2030-01-01T00:00:00+00:00"
     person = {"display_name": "Old Timer", "created_at": now, "updated_at": now}
@@ -250,7 +250,7 @@ def test_upgrading_a_v1_database_keeps_people_and_children_and_burns_old_ids(
     people = open_people(PathsConfig(data_dir=tmp_path), retention_days=None)
     try:
         db = people.store.db
-        assert people.store.version == db_module.MIGRATIONS[-1][0]
+        assert people.store.version == migrations.MIGRATIONS[-1][0]
         assert [p.name for p in people.list_people()] == ["Old Timer"]
         assert len(people.summary(2).uid) == 32
         assert db.execute("SELECT count(*) FROM visits WHERE person_id = 2").fetchone()[0] == 1

@@ -9,7 +9,8 @@ import pytest
 
 from kiosk.errors import CryptoError, StoreError
 from kiosk.store.crypto import Vault, load_or_create_key
-from kiosk.store.db import MIGRATIONS, Store, utc_now
+from kiosk.store.db import Store, utc_now
+from kiosk.store.migrations import MIGRATIONS
 
 
 def test_new_database_is_migrated_wal_and_sound(tmp_path: Path) -> None:
