@@ -32,16 +32,9 @@ from kiosk.store.gallery_exchange import (
     export_gallery,
     import_gallery,
 )
-from kiosk.store.people import (
-    Consent,
-    ForgetReport,
-    PeopleStore,
-    PersonDetail,
-    PersonSummary,
-    PurgeReport,
-    open_people,
-    purge_unknown,
-)
+from kiosk.store.people import Consent, PeopleStore, open_people
+from kiosk.store.people_records import ForgetReport, PersonDetail, PersonSummary, PurgeReport
+from kiosk.store.retention import purge_unknown
 from kiosk.vision.manifest import load_manifest
 from kiosk.vision.models import EMBEDDER_KEY
 

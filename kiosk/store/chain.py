@@ -26,7 +26,7 @@ from kiosk.store.chain_records import (
 )
 from kiosk.store.crypto import Sealed, Vault
 from kiosk.store.db import Store, utc_now
-from kiosk.store.people import MEAN, template_context
+from kiosk.store.sealed_rows import MEAN, template_context
 
 GLOBAL_SCOPE = "global"
 BASE_SCOPE = "chain:others"  # the other kiosks' learner statistics merged into the global one

@@ -25,7 +25,8 @@ from kiosk.store.chain_records import (
 )
 from kiosk.store.db import utc_now
 from kiosk.store.forget import add_tombstones, forget_tombstoned
-from kiosk.store.people import PeopleStore, template_context
+from kiosk.store.people import PeopleStore
+from kiosk.store.sealed_rows import template_context
 
 log = logging.getLogger(__name__)
 CATALOG_IMAGES = "catalog-images"

@@ -38,7 +38,8 @@ from kiosk.store.bundle_read import Expectation, read_bundle
 from kiosk.store.bundle_rules import bundle_rules
 from kiosk.store.bundle_signing import load_signing_key
 from kiosk.store.forget import add_tombstones, apply_tombstones, tombstoned
-from kiosk.store.people import MEAN, Consent, EnrolRequest, NewTemplate, PeopleStore
+from kiosk.store.people import Consent, EnrolRequest, NewTemplate, PeopleStore
+from kiosk.store.sealed_rows import MEAN
 
 log = logging.getLogger(__name__)
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from kiosk.errors import CryptoError
 from kiosk.store.backup import DatabaseCheck, check_database
 from kiosk.store.crypto import Sealed, Vault, load_or_create_key
-from kiosk.store.people import template_context
+from kiosk.store.sealed_rows import template_context
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,28 +1,26 @@
-"""Enrolled people: consent, encrypted templates and photos, the gallery snapshot, forget, purge.
+"""Enrolled people: enrol (consent, templates, photos), read, rename, the gallery snapshot.
 
 Every write that touches more than one row runs in one `Store.atomic()` transaction, so a failure
-or a kill in the middle leaves no half-enrolled person. Templates and photos are sealed with the
-`Vault` and bound to their row by the context ``template:<person>:<model_key>`` or
-``photo:<person>``. All templates come from one embedding model: mixing is refused. Logs carry
-person ids only, never names, images or embeddings.
+or a kill in the middle leaves no half-enrolled person. Templates and photos are sealed and
+opened in `sealed_rows`; forgetting a person is `forget`, purging unknown visitors `retention`.
+All templates come from one embedding model: mixing is refused. Logs carry person ids only,
+never names, images or embeddings.
 """
 
 from __future__ import annotations
 
 import logging
 import uuid
-from datetime import UTC, datetime, timedelta
-
-import numpy as np
+from datetime import datetime
 
 from kiosk.config import PathsConfig
 from kiosk.core.gallery import Gallery
 from kiosk.core.names import clean_name
-from kiosk.core.types import readonly
 from kiosk.errors import InputError, ModelMismatchError, UnknownPersonError
-from kiosk.store.crypto import Sealed, Vault, load_or_create_key
+from kiosk.store import sealed_rows
+from kiosk.store.crypto import Vault, load_or_create_key
 from kiosk.store.db import Store, open_store, utc_now
-from kiosk.store.forget import FORGET, apply_tombstones, forget_person
+from kiosk.store.forget import apply_tombstones, forget_person
 from kiosk.store.gallery_snapshot import build_gallery, gallery_version, update_gallery
 from kiosk.store.people_records import (
     Consent,
@@ -32,38 +30,14 @@ from kiosk.store.people_records import (
     NewTemplate,
     PersonDetail,
     PersonSummary,
-    PurgeReport,
     StoredTemplate,
 )
+from kiosk.store.retention import purge_unknown
 
 log = logging.getLogger(__name__)
 
-__all__ = [
-    "FORGET",
-    "Consent",
-    "ConsentRecord",
-    "EnrolRequest",
-    "ForgetReport",
-    "NewTemplate",
-    "PeopleStore",
-    "PersonDetail",
-    "PersonSummary",
-    "PurgeReport",
-    "StoredTemplate",
-    "forget_person",
-    "open_people",
-    "purge_unknown",
-    "template_context",
-]
-
-MEAN = "mean"  # source of the per-person mean template, recomputed after each enrolment
-_NOT_IN_MEAN = (MEAN, "flip")
-DERIVED = _NOT_IN_MEAN  # template sources made from captures, not captures themselves
-
-
-def template_context(person_id: int, model_key: str) -> str:
-    """Associated data binding a template's ciphertext to its person and model."""
-    return f"template:{person_id}:{model_key}"
+# The records every enrolment path builds, re-exported: most callers need them with the store.
+__all__ = ["Consent", "EnrolRequest", "NewTemplate", "PeopleStore", "open_people"]
 
 
 class PeopleStore:
@@ -162,35 +136,17 @@ class PeopleStore:
         return person_id
 
     def _insert_template(self, person_id: int, model_key: str, t: NewTemplate, now: str) -> None:
-        sealed = self.vault.seal_vector(t.vector, template_context(person_id, model_key))
-        self.store.db.table("templates").insert(
-            {"person_id": person_id, "model_key": model_key, "nonce": sealed.nonce}
-            | {"ciphertext": sealed.ciphertext, "quality": float(t.quality), "source": t.source}
-            | {"created_at": now}
-        )
+        sealed_rows.insert_template(self.store, self.vault, person_id, model_key, t, now=now)
 
     def _insert_photos(self, person_id: int, photos: tuple[bytes, ...], now: str) -> int:
         if not photos or not self.summary(person_id).keep_photos:
             return 0
-        for jpeg in photos:
-            sealed = self.vault.seal(jpeg, f"photo:{person_id}")
-            self.store.db.table("photos").insert(
-                {"person_id": person_id, "nonce": sealed.nonce, "ciphertext": sealed.ciphertext}
-                | {"created_at": now}
-            )
+        sealed_rows.insert_photos(self.store, self.vault, person_id, photos, now)
         return len(photos)
 
     def refresh_mean(self, person_id: int, model_key: str, now: str) -> None:
         """Recompute a person's mean template from their own captures (2 or more)."""
-        own = [
-            t.vector for t in self.templates(model_key, person_id) if t.source not in _NOT_IN_MEAN
-        ]
-        self.store.db.execute(
-            "DELETE FROM templates WHERE person_id = ? AND source = ?", [person_id, MEAN]
-        )
-        if len(own) >= 2:
-            mean = readonly(np.mean(np.stack(own), axis=0))
-            self._insert_template(person_id, model_key, NewTemplate(mean, MEAN), now)
+        sealed_rows.refresh_mean(self.store, self.vault, person_id, model_key, now)
 
     def audit(self, staff: str, action: str, detail: str = "") -> None:
         """Append an audit row (detail: ids and counts only, never a name or biometric data)."""
@@ -198,29 +154,11 @@ class PeopleStore:
 
     def templates(self, model_key: str, person_id: int | None = None) -> tuple[StoredTemplate, ...]:
         """Decrypted templates of `model_key` (of one person, or everyone), in storage order."""
-        sql = (
-            "SELECT person_id, source, quality, nonce, ciphertext FROM templates WHERE model_key=?"
-        )
-        params: list[object] = [model_key]
-        if person_id is not None:
-            sql += " AND person_id = ?"
-            params.append(person_id)
-        out = []
-        for pid, source, quality, nonce, ciphertext in self.store.db.execute(
-            sql + " ORDER BY id", params
-        ).fetchall():
-            vector = self.vault.open_vector(
-                Sealed(nonce, ciphertext), template_context(int(pid), model_key)
-            )
-            out.append(StoredTemplate(int(pid), str(source), float(quality), readonly(vector)))
-        return tuple(out)
+        return sealed_rows.read_templates(self.store, self.vault, model_key, person_id)
 
     def photos(self, person_id: int) -> tuple[bytes, ...]:
         """The person's kept photos (JPEG bytes), decrypted."""
-        rows = self.store.db.execute(
-            "SELECT nonce, ciphertext FROM photos WHERE person_id = ? ORDER BY id", [person_id]
-        ).fetchall()
-        return tuple(self.vault.open(Sealed(n, c), f"photo:{person_id}") for n, c in rows)
+        return sealed_rows.read_photos(self.store, self.vault, person_id)
 
     def gallery(self, model_key: str, dim: int = 128) -> Gallery:
         """The snapshot the pipeline searches: every template, decrypted, as one matrix.
@@ -263,9 +201,9 @@ class PeopleStore:
             "(SELECT count(*) FROM photos f WHERE f.person_id = p.id), "
             "p.keep_photos, p.created_at, p.updated_at, p.preferences, p.uid, "
             "(SELECT count(*) FROM templates t WHERE t.person_id = p.id "
-            f"AND t.source NOT IN ({', '.join('?' for _ in DERIVED)})) "
+            f"AND t.source NOT IN ({', '.join('?' for _ in sealed_rows.DERIVED)})) "
             f"FROM people p {where} ORDER BY p.id",
-            [*DERIVED, *(params or [])],
+            [*sealed_rows.DERIVED, *(params or [])],
         ).fetchall()
         return [
             PersonSummary(
@@ -345,27 +283,6 @@ def _audit(store: Store, staff: str, action: str, detail: str) -> None:
     store.db.table("audit").insert(
         {"at": utc_now(), "staff": staff, "action": action, "detail": detail}
     )
-
-
-def purge_unknown(store: Store, retention_days: int, now: datetime | None = None) -> PurgeReport:
-    """Delete unknown visitors' visits and events older than `retention_days` (one transaction).
-
-    Called whenever the kiosk or the `kiosk` command opens the database.
-    """
-    moment = now if now is not None else datetime.now(UTC)
-    cutoff = (moment.astimezone(UTC) - timedelta(days=retention_days)).isoformat("T", "seconds")
-    with store.atomic() as db:
-        events = db.execute(
-            "DELETE FROM events WHERE person_id IS NULL AND at < ? AND (visit_id IS NULL OR "
-            "visit_id IN (SELECT id FROM visits WHERE person_id IS NULL))",
-            [cutoff],
-        ).rowcount
-        visits = db.execute(
-            "DELETE FROM visits WHERE person_id IS NULL AND ended_at < ?", [cutoff]
-        ).rowcount
-    if visits or events:
-        log.info("purged %d unknown visits and %d events before %s", visits, events, cutoff)
-    return PurgeReport(cutoff, int(visits), int(events))
 
 
 def open_people(

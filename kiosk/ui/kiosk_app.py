@@ -27,8 +27,9 @@ from kiosk.store.backup import backup_if_due
 from kiosk.store.bundle import EmbeddingInfo
 from kiosk.store.catalog import Catalog
 from kiosk.store.gallery_exchange import exchange_settings
-from kiosk.store.people import open_people, purge_unknown
+from kiosk.store.people import open_people
 from kiosk.store.people_records import Consent
+from kiosk.store.retention import purge_unknown
 from kiosk.store.staff_pin import PinFile
 from kiosk.ui.i18n import Translations
 from kiosk.ui.launch import apply_display, build_shopper, qt_application

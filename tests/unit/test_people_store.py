@@ -15,8 +15,8 @@ from kiosk.store.people import (
     NewTemplate,
     PeopleStore,
     open_people,
-    purge_unknown,
 )
+from kiosk.store.retention import purge_unknown
 
 KEY_A, KEY_B = "a" * 64, "b" * 64
 NAME = "Zebediah Quuxworth"
