@@ -28,7 +28,8 @@ from kiosk.errors import KioskError
 from kiosk.paths import demo_catalog, demo_clip, demo_people_dir, resource_root
 from kiosk.services.demo import scratch_kiosk
 from kiosk.services.shopper_session import ScreenMode
-from kiosk.services.suggestions import ShopperState, SuggestionService
+from kiosk.services.suggestion_records import ShopperState
+from kiosk.services.suggestions import SuggestionService
 from kiosk.store.catalog import Catalog
 from kiosk.store.db import Store
 from kiosk.vision.manifest import load_manifest

@@ -34,7 +34,8 @@ from kiosk.recommend.reasons import Reason
 from kiosk.services.alerts import AlertBoard, AlertKind, StaffAlert
 from kiosk.services.help_offer import HelpOffer, HelpState
 from kiosk.services.showcase import Showcase
-from kiosk.services.suggestions import ShopperState, Suggestion, SuggestionService
+from kiosk.services.suggestion_records import ShopperState, Suggestion
+from kiosk.services.suggestions import SuggestionService
 from kiosk.services.visits import VisitRecorder
 from kiosk.store.catalog import Product
 

@@ -34,8 +34,14 @@ from kiosk.recommend.context import (
 from kiosk.recommend.linucb import LinUCB
 from kiosk.recommend.policies import Candidates, Item, Slate, make_policy
 from kiosk.recommend.position import examination
-from kiosk.recommend.reasons import Reason, reason_for
+from kiosk.recommend.reasons import reason_for
 from kiosk.services.showcase import reason_inputs
+from kiosk.services.suggestion_records import (
+    ShopperState,
+    Suggestion,
+    SuggestionSet,
+    suggestion_of,
+)
 from kiosk.store.catalog import Catalog, Product
 from kiosk.store.db import Store
 from kiosk.store.learning import ImpressionRecord, LearningLog
@@ -44,59 +50,6 @@ log = logging.getLogger(__name__)
 
 REWARD_VALUES = {kind: 1.0 for kind in EXPLICIT_REWARDS}
 GLOBAL_SCOPE = "global"
-
-
-@dataclass(frozen=True, slots=True)
-class ShopperState:
-    """What the pipeline knows about the shopper now.
-
-    Attributes:
-        person_id: the enrolled person, or None for an unknown visitor.
-        valence: "positive", "neutral", "negative", or None before the first reading.
-        valence_change: recent change of valence in [-1, 1] (see `context.valence_change`).
-        masked: wears a mask.
-        hour: local time of day in hours [0, 24).
-        visit_id: the visit, if the caller tracks visits (a new visit replaces the slate at once).
-    """
-
-    person_id: int | None
-    valence: Valence | None
-    valence_change: float = 0.0
-    masked: bool = False
-    hour: float = 12.0
-    visit_id: int | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Suggestion:
-    """One product on screen, with the reason it is there (the screen words it).
-
-    Attributes:
-        was_price_cents: the price before an offer (0: not on offer).
-        description, location: for the product detail view ("" when the catalog has none).
-    """
-
-    impression_id: int
-    sku: str
-    name: str
-    category: str
-    price_cents: int
-    image_path: str
-    reason: Reason
-    propensity: float
-    was_price_cents: int = 0
-    description: str = ""
-    location: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class SuggestionSet:
-    """The slate on screen; `changed` is True on the call that put it there."""
-
-    suggestions: tuple[Suggestion, ...]
-    policy: str
-    shown_at_ms: float
-    changed: bool
 
 
 @dataclass(slots=True)
@@ -263,7 +216,7 @@ class SuggestionService:
             tuple(products.values()), self._catalog.categories(), self._today, self._today_date()
         )
         suggestions = tuple(
-            _suggestion(
+            suggestion_of(
                 products[s.sku],
                 i,
                 reason_for(s.sku, s.category, context, personal, inputs),
@@ -356,21 +309,3 @@ def logged_examination(learning: LearningLog, k: int) -> tuple[float, ...]:
             rewards.append(min(1.0, row.explicit_reward) + row.valence_reward)
             propensities.append(p)
     return examination(slots, rewards, propensities, k)
-
-
-def _suggestion(
-    product: Product, impression_id: int, reason: Reason, propensity: float
-) -> Suggestion:
-    return Suggestion(
-        impression_id=impression_id,
-        sku=product.sku,
-        name=product.name,
-        category=product.category,
-        price_cents=product.price_cents,
-        image_path=product.image_path,
-        reason=reason,
-        propensity=propensity,
-        was_price_cents=product.was_price_cents if product.on_offer else 0,
-        description=product.description,
-        location=product.location,
-    )

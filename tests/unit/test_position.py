@@ -16,7 +16,8 @@ from kiosk.recommend.linucb import LinUCB
 from kiosk.recommend.offline import evaluate, logged_value
 from kiosk.recommend.policies import POLICY_NAMES, Candidates, Item, make_policy
 from kiosk.recommend.simulator import SimConfig, make_world, run_policy
-from kiosk.services.suggestions import ShopperState, SuggestionService, logged_examination
+from kiosk.services.suggestion_records import ShopperState
+from kiosk.services.suggestions import SuggestionService, logged_examination
 from kiosk.store.catalog import Catalog
 from kiosk.store.db import Store
 from kiosk.store.learning import LearningLog

@@ -8,7 +8,8 @@ import pytest
 from kiosk.cli import main
 from kiosk.config import RecommendConfig
 from kiosk.core.vocabulary import RewardKind, Valence
-from kiosk.services.suggestions import ShopperState, SuggestionService
+from kiosk.services.suggestion_records import ShopperState
+from kiosk.services.suggestions import SuggestionService
 from kiosk.store.db import open_store
 
 

@@ -12,7 +12,8 @@ from kiosk.core.vocabulary import RewardKind, Valence
 from kiosk.errors import InputError
 from kiosk.recommend.reasons import ReasonKind, english
 from kiosk.services.showcase import reason_inputs
-from kiosk.services.suggestions import ShopperState, SuggestionService
+from kiosk.services.suggestion_records import ShopperState
+from kiosk.services.suggestions import SuggestionService
 from kiosk.store.catalog import Catalog
 from kiosk.store.db import Store, utc_now
 from kiosk.store.learning import LearningLog
