@@ -17,7 +17,7 @@ from kiosk.config import PathsConfig
 from kiosk.store import bundle_read, gallery_exchange
 from kiosk.store.bundle import EmbeddingInfo
 from kiosk.store.people import Consent, EnrolRequest, NewTemplate, PeopleStore, open_people
-from kiosk.ui.staff import gallery_tab
+from kiosk.ui.staff import bundle_dialogs
 from kiosk.ui.staff.gallery_tab import GalleryTab
 
 T = TypeVar("T")
@@ -39,7 +39,7 @@ def people(tmp_path: Path) -> Iterator[PeopleStore]:
 def answers(monkeypatch: pytest.MonkeyPatch, path: str, texts: list[str]) -> None:
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a: (path, ""))
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a: (path, ""))
-    monkeypatch.setattr(gallery_tab, "ask_text", lambda *a, **k: texts.pop(0))
+    monkeypatch.setattr(bundle_dialogs, "ask_text", lambda *a, **k: texts.pop(0))
 
 
 def recording(calls: list[str], real: Callable[..., T]) -> Callable[..., T]:
@@ -53,7 +53,7 @@ def recording(calls: list[str], real: Callable[..., T]) -> Callable[..., T]:
 
 
 def finish(qtbot: QtBot, tab: GalleryTab) -> None:
-    qtbot.waitUntil(lambda: tab.job is None, timeout=20_000)
+    qtbot.waitUntil(lambda: tab.bundles.job is None, timeout=20_000)
 
 
 def test_export_asks_twice_refuses_weak_and_adds_the_suffix(
@@ -62,16 +62,16 @@ def test_export_asks_twice_refuses_weak_and_adds_the_suffix(
     tab = GalleryTab(people, INFO, lambda: "dora")
     qtbot.addWidget(tab)
     answers(monkeypatch, str(tmp_path / "shop"), ["aaaaaaaaaa"])
-    tab.export()
-    assert "repeats one character" in tab.status.text() and tab.job is None
+    tab.bundles.export()
+    assert "repeats one character" in tab.status.text() and tab.bundles.job is None
     answers(monkeypatch, str(tmp_path / "shop"), [PASS, PASS + "!"])
-    tab.export()
-    assert "differ" in tab.status.text() and tab.job is None
+    tab.bundles.export()
+    assert "differ" in tab.status.text() and tab.bundles.job is None
     threads: list[str] = []
     real = gallery_exchange.write_export
-    monkeypatch.setattr(gallery_tab, "write_export", recording(threads, real))
+    monkeypatch.setattr(bundle_dialogs, "write_export", recording(threads, real))
     answers(monkeypatch, str(tmp_path / "shop"), [PASS, PASS])
-    tab.export()
+    tab.bundles.export()
     finish(qtbot, tab)
     assert (tmp_path / "shop.ifacebundle").exists(), tab.status.text()
     assert "Exported 1 people" in tab.status.text()
@@ -88,14 +88,16 @@ def test_import_reads_off_the_gui_thread_and_merges_on_it(
         tab = GalleryTab(other, INFO, lambda: "emil")
         qtbot.addWidget(tab)
         readers: list[str] = []
-        monkeypatch.setattr(gallery_tab, "read_bundle", recording(readers, bundle_read.read_bundle))
+        monkeypatch.setattr(
+            bundle_dialogs, "read_bundle", recording(readers, bundle_read.read_bundle)
+        )
         answers(monkeypatch, str(path), ["not the passphrase at all"])
-        tab.import_bundle()
+        tab.bundles.import_bundle()
         finish(qtbot, tab)
         assert "wrong passphrase" in tab.status.text()
         with qtbot.waitSignal(tab.sig_changed, timeout=20_000):
             answers(monkeypatch, str(path), [PASS])
-            tab.import_bundle()
+            tab.bundles.import_bundle()
         finish(qtbot, tab)
         assert "1 people added" in tab.status.text()
         assert [p.name for p in other.list_people()] == ["Ada"]

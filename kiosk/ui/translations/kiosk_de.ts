@@ -155,6 +155,57 @@
     </message>
 </context>
 <context>
+    <name>BundleDialogs</name>
+    <message>
+        <source>Export bundle</source>
+        <translation>Paket exportieren</translation>
+    </message>
+    <message>
+        <source>Import bundle</source>
+        <translation>Paket importieren</translation>
+    </message>
+    <message>
+        <source>Exported {people} people to {file} (bundle #{counter}, valid until {day}).</source>
+        <translation>{people} Personen nach {file} exportiert (Paket Nr. {counter}, gültig bis {day}).</translation>
+    </message>
+    <message>
+        <source>Exporting…</source>
+        <translation>Wird exportiert…</translation>
+    </message>
+    <message>
+        <source>Importing…</source>
+        <translation>Wird importiert…</translation>
+    </message>
+    <message>
+        <source>Passphrase for the bundle (four or more unrelated words; you will need it on the iPad or the other kiosk):</source>
+        <translation>Passphrase für das Paket (vier oder mehr Wörter ohne Zusammenhang; Sie brauchen sie auf dem iPad oder dem anderen Kiosk):</translation>
+    </message>
+    <message>
+        <source>The same passphrase again:</source>
+        <translation>Dieselbe Passphrase noch einmal:</translation>
+    </message>
+    <message>
+        <source>the two passphrases differ.</source>
+        <translation>die beiden Passphrasen sind verschieden.</translation>
+    </message>
+    <message>
+        <source>Imported bundle #{counter}: {added} people added, {updated} updated, {templates} templates; {forgotten} forgotten as the bundle asks, {refused} forgotten here before and not added back.</source>
+        <translation>Paket Nr. {counter} importiert: {added} Personen hinzugefügt, {updated} aktualisiert, {templates} Vorlagen; {forgotten} wie im Paket verlangt vergessen, {refused} hier früher vergessen und nicht wieder hinzugefügt.</translation>
+    </message>
+    <message>
+        <source>The bundle&apos;s passphrase:</source>
+        <translation>Passphrase des Pakets:</translation>
+    </message>
+    <message>
+        <source>Passphrase</source>
+        <translation>Passphrase</translation>
+    </message>
+    <message>
+        <source>Not done: {reason}</source>
+        <translation>Nicht erledigt: {reason}</translation>
+    </message>
+</context>
+<context>
     <name>CardWidget</name>
     <message>
         <source>I&apos;m interested</source>
@@ -538,42 +589,6 @@
     <message>
         <source>Forgotten: all deleted.</source>
         <translation>Vergessen: alles gelöscht.</translation>
-    </message>
-    <message>
-        <source>Exported {people} people to {file} (bundle #{counter}, valid until {day}).</source>
-        <translation>{people} Personen nach {file} exportiert (Paket Nr. {counter}, gültig bis {day}).</translation>
-    </message>
-    <message>
-        <source>Exporting…</source>
-        <translation>Wird exportiert…</translation>
-    </message>
-    <message>
-        <source>Importing…</source>
-        <translation>Wird importiert…</translation>
-    </message>
-    <message>
-        <source>Passphrase for the bundle (four or more unrelated words; you will need it on the iPad or the other kiosk):</source>
-        <translation>Passphrase für das Paket (vier oder mehr Wörter ohne Zusammenhang; Sie brauchen sie auf dem iPad oder dem anderen Kiosk):</translation>
-    </message>
-    <message>
-        <source>The same passphrase again:</source>
-        <translation>Dieselbe Passphrase noch einmal:</translation>
-    </message>
-    <message>
-        <source>the two passphrases differ.</source>
-        <translation>die beiden Passphrasen sind verschieden.</translation>
-    </message>
-    <message>
-        <source>Imported bundle #{counter}: {added} people added, {updated} updated, {templates} templates; {forgotten} forgotten as the bundle asks, {refused} forgotten here before and not added back.</source>
-        <translation>Paket Nr. {counter} importiert: {added} Personen hinzugefügt, {updated} aktualisiert, {templates} Vorlagen; {forgotten} wie im Paket verlangt vergessen, {refused} hier früher vergessen und nicht wieder hinzugefügt.</translation>
-    </message>
-    <message>
-        <source>The bundle&apos;s passphrase:</source>
-        <translation>Passphrase des Pakets:</translation>
-    </message>
-    <message>
-        <source>Passphrase</source>
-        <translation>Passphrase</translation>
     </message>
     <message>
         <source>Not done: {reason}</source>

@@ -155,6 +155,57 @@
     </message>
 </context>
 <context>
+    <name>BundleDialogs</name>
+    <message>
+        <source>Export bundle</source>
+        <translation>导出数据包</translation>
+    </message>
+    <message>
+        <source>Import bundle</source>
+        <translation>导入数据包</translation>
+    </message>
+    <message>
+        <source>Exported {people} people to {file} (bundle #{counter}, valid until {day}).</source>
+        <translation>已将 {people} 人导出到 {file}（第 {counter} 号数据包，有效期至 {day}）。</translation>
+    </message>
+    <message>
+        <source>Exporting…</source>
+        <translation>正在导出…</translation>
+    </message>
+    <message>
+        <source>Importing…</source>
+        <translation>正在导入…</translation>
+    </message>
+    <message>
+        <source>Passphrase for the bundle (four or more unrelated words; you will need it on the iPad or the other kiosk):</source>
+        <translation>数据包口令（四个或更多互不相关的词；在 iPad 或另一台终端上需要用到）：</translation>
+    </message>
+    <message>
+        <source>The same passphrase again:</source>
+        <translation>请再次输入同一口令：</translation>
+    </message>
+    <message>
+        <source>the two passphrases differ.</source>
+        <translation>两次输入的口令不一致。</translation>
+    </message>
+    <message>
+        <source>Imported bundle #{counter}: {added} people added, {updated} updated, {templates} templates; {forgotten} forgotten as the bundle asks, {refused} forgotten here before and not added back.</source>
+        <translation>已导入第 {counter} 号数据包：新增 {added} 人，更新 {updated} 人，{templates} 个模板；按数据包要求删除 {forgotten} 人，{refused} 人此前已在本机删除，未重新添加。</translation>
+    </message>
+    <message>
+        <source>The bundle&apos;s passphrase:</source>
+        <translation>数据包口令：</translation>
+    </message>
+    <message>
+        <source>Passphrase</source>
+        <translation>口令</translation>
+    </message>
+    <message>
+        <source>Not done: {reason}</source>
+        <translation>未完成：{reason}</translation>
+    </message>
+</context>
+<context>
     <name>CardWidget</name>
     <message>
         <source>I&apos;m interested</source>
@@ -538,42 +589,6 @@
     <message>
         <source>Forgotten: all deleted.</source>
         <translation>已删除：全部信息已清除。</translation>
-    </message>
-    <message>
-        <source>Exported {people} people to {file} (bundle #{counter}, valid until {day}).</source>
-        <translation>已将 {people} 人导出到 {file}（第 {counter} 号数据包，有效期至 {day}）。</translation>
-    </message>
-    <message>
-        <source>Exporting…</source>
-        <translation>正在导出…</translation>
-    </message>
-    <message>
-        <source>Importing…</source>
-        <translation>正在导入…</translation>
-    </message>
-    <message>
-        <source>Passphrase for the bundle (four or more unrelated words; you will need it on the iPad or the other kiosk):</source>
-        <translation>数据包口令（四个或更多互不相关的词；在 iPad 或另一台终端上需要用到）：</translation>
-    </message>
-    <message>
-        <source>The same passphrase again:</source>
-        <translation>请再次输入同一口令：</translation>
-    </message>
-    <message>
-        <source>the two passphrases differ.</source>
-        <translation>两次输入的口令不一致。</translation>
-    </message>
-    <message>
-        <source>Imported bundle #{counter}: {added} people added, {updated} updated, {templates} templates; {forgotten} forgotten as the bundle asks, {refused} forgotten here before and not added back.</source>
-        <translation>已导入第 {counter} 号数据包：新增 {added} 人，更新 {updated} 人，{templates} 个模板；按数据包要求删除 {forgotten} 人，{refused} 人此前已在本机删除，未重新添加。</translation>
-    </message>
-    <message>
-        <source>The bundle&apos;s passphrase:</source>
-        <translation>数据包口令：</translation>
-    </message>
-    <message>
-        <source>Passphrase</source>
-        <translation>口令</translation>
     </message>
     <message>
         <source>Not done: {reason}</source>
