@@ -11,14 +11,13 @@ from kiosk.store.backup import (
     KEEP,
     BackupInfo,
     DatabaseCheck,
-    RestoreReport,
     check_database,
     create_backup,
     list_backups,
     prune_backups,
-    restore_backup,
 )
 from kiosk.store.db import open_store
+from kiosk.store.restore import RestoreReport, restore_backup
 
 __all__ = ["KEEP", "BackupMade", "ListedBackup", "backup_now", "list_all", "restore"]
 

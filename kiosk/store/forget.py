@@ -30,7 +30,7 @@ def forget_person(store: Store, person_id: int, staff: str, compact: bool = True
 
     Every table with a foreign key to people is cleared explicitly (the schema's ON DELETE
     CASCADE also covers rows that reference those rows: events of their visits, rewards). The
-    audit row names the person by id only; `kiosk.store.backup` replays these rows on restore.
+    audit row names the person by id only; `kiosk.store.restore` replays these rows.
 
     Args:
         store: the open database.

@@ -21,10 +21,11 @@ import pytest
 from kiosk.cli import main
 from kiosk.config import PathsConfig
 from kiosk.errors import CryptoError, StoreError
-from kiosk.store.backup import create_backup, restore_backup
+from kiosk.store.backup import create_backup
 from kiosk.store.db import DB_NAME, Store
 from kiosk.store.health import check_data
 from kiosk.store.people import Consent, EnrolRequest, NewTemplate, PeopleStore, open_people
+from kiosk.store.restore import restore_backup
 from tests.unit.test_backup import T0
 
 KEY = "d" * 64

@@ -16,17 +16,12 @@ import pytest
 from kiosk.cli import main
 from kiosk.config import PathsConfig
 from kiosk.errors import StoreError
-from kiosk.store.backup import (
-    BEFORE_RESTORE,
-    backup_if_due,
-    check_database,
-    create_backup,
-    list_backups,
-    restore_backup,
-)
+from kiosk.store.backup import backup_if_due, check_database, create_backup, list_backups
 from kiosk.store.db import DB_NAME
+from kiosk.store.forget import BEFORE_RESTORE
 from kiosk.store.migrations import MIGRATIONS
 from kiosk.store.people import Consent, EnrolRequest, NewTemplate, PeopleStore, open_people
+from kiosk.store.restore import restore_backup
 
 T0 = datetime(2025, 3, 1, 9, 30, 15, tzinfo=UTC)
 KEY = "a" * 64

@@ -18,10 +18,11 @@ import pytest
 
 from kiosk.config import PathsConfig
 from kiosk.errors import InputError
-from kiosk.store.backup import create_backup, restore_backup
+from kiosk.store.backup import create_backup
 from kiosk.store.db import DB_NAME
 from kiosk.store.forget import BEFORE_RESTORE, read_sidecar, sidecar_path
 from kiosk.store.people import Consent, EnrolRequest, NewTemplate, PeopleStore, open_people
+from kiosk.store.restore import restore_backup
 
 T0 = datetime(2025, 3, 1, 9, 30, 15, tzinfo=UTC)
 KEY = "a" * 64
