@@ -72,7 +72,9 @@ def test_the_demo_clips_photos_can_never_be_enrolled(qtbot: QtBot, kiosk: KioskA
     seen: list[object] = []
     assert tab.worker is not None
     tab.worker.sig_feedback.connect(lambda f, _frame: seen.append(f))
-    qtbot.waitUntil(lambda: len(seen) >= 40 or tab.duplicate_box.isVisible(), timeout=60_000)
+    qtbot.waitUntil(
+        lambda: len(seen) >= 40 or tab.capture.duplicate_box.isVisible(), timeout=60_000
+    )
     feedback = [f for f in seen if isinstance(f, EnrolFeedback)]
     assert feedback and all(f.captures == 0 for f in feedback)
     assert {f.reason for f in feedback} <= {"no_face", "not_live", "already_enrolled"}
@@ -99,9 +101,9 @@ def test_enrolment_wizard_end_to_end_adds_to_the_recognised_person(
     tab.name.setText("Alex Example")
     tab.consent.setChecked(True)
     tab.start()
-    qtbot.waitUntil(tab.duplicate_box.isVisible, timeout=60_000)
-    assert "Obama" in tab.duplicate_text.text()
-    tab.add_to_existing.click()
+    qtbot.waitUntil(tab.capture.duplicate_box.isVisible, timeout=60_000)
+    assert "Obama" in tab.capture.duplicate_text.text()
+    tab.capture.add_to_existing.click()
     qtbot.waitUntil(lambda: tab.pages.currentIndex() == 2, timeout=60_000)  # review
     assert len(tab.review.tiles) == 4
     tab.review.tiles[0].click()

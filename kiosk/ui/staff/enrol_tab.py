@@ -17,20 +17,19 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLineEdit,
-    QProgressBar,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from kiosk.core.latest import LatestSlot
-from kiosk.core.types import UNKNOWN, FaceResult, Frame, FrameResult, Identity, StageTimes
+from kiosk.core.types import Frame
 from kiosk.errors import KioskError
 from kiosk.services.enrol_capture import EnrolFeedback
 from kiosk.services.enrolment import Enrolment
 from kiosk.store.people_records import Consent
 from kiosk.ui.controller import KioskController
-from kiosk.ui.shopper import Overlays, VideoView, to_qimage
+from kiosk.ui.staff.capture_page import CapturePage
 from kiosk.ui.staff.enrol_review import ReviewGrid
 from kiosk.ui.widgets import button, label
 from kiosk.ui.workers import EnrolWorker
@@ -83,36 +82,10 @@ class EnrolTab(QWidget):
         return page
 
     def _capture_page(self) -> QWidget:
-        page = QWidget()
-        self.preview = VideoView()
-        self.preview.overlays = Overlays(names=False, emotion=False, mask=False)  # the box only
-        self.instruction = label(self.tr("Look straight at the camera"), "greeting", wrap=True)
-        self.feedback = label("", "feedback", wrap=True)
-        self.live_note = label("", "cardReason", wrap=True)
-        self.progress = QProgressBar()
-        self.duplicate_box = QWidget()
-        self.duplicate_text = label("", "feedback", wrap=True)
-        self.add_to_existing = button(self.tr("Add these captures to that person"), "interested")
-        self.add_to_existing.clicked.connect(self._on_add_to_existing)
-        dup_layout = QVBoxLayout(self.duplicate_box)
-        dup_layout.addWidget(self.duplicate_text)
-        dup_layout.addWidget(self.add_to_existing)
-        self.duplicate_box.hide()
-        cancel = button(self.tr("Cancel"))
-        cancel.clicked.connect(self.cancel)
-        side = QVBoxLayout()
-        side.addWidget(label(self.tr("2 · Capture"), "title"))
-        side.addWidget(self.instruction)
-        side.addWidget(self.feedback)
-        side.addWidget(self.live_note)
-        side.addWidget(self.progress)
-        side.addWidget(self.duplicate_box)
-        side.addStretch(1)
-        side.addWidget(cancel)
-        layout = QHBoxLayout(page)
-        layout.addWidget(self.preview, 3)
-        layout.addLayout(side, 2)
-        return page
+        self.capture = CapturePage()
+        self.capture.add_to_existing.clicked.connect(self._on_add_to_existing)
+        self.capture.cancel.clicked.connect(self.cancel)
+        return self.capture
 
     def _review_page(self) -> QWidget:
         page = QWidget()
@@ -154,35 +127,6 @@ class EnrolTab(QWidget):
             "to forget me at any time, and everything about me is then deleted."
         )
 
-    def _step_text(self, step: str) -> str:
-        """The pose instruction in the staff language (the service's codes, see pose_plan)."""
-        texts = {
-            "straight": self.tr("Look straight at the camera"),
-            "side": self.tr("Turn your head a little to one side"),
-            "other_side": self.tr("Now a little to the other side"),
-        }
-        return texts.get(step, step)
-
-    def _reason_text(self, feedback: EnrolFeedback) -> str:
-        """What one frame did, in the staff language (the service's gate codes)."""
-        texts = {
-            "ok": self.tr("Got it."),
-            "no_face": self.tr("Look at the camera."),
-            "many_faces": self.tr("Only one person, please."),
-            "no_landmarks": self.tr("Look at the camera."),
-            "too_small": self.tr("Move closer."),
-            "turned": self.tr("Look at the camera."),
-            "blurry": self.tr("Hold still."),
-            "repeat": self.tr("Move your head a little."),
-            "not_live": self.tr("Checking it's a live person: blink, or turn your head."),
-            "someone_else": self.tr("Only the person enrolling, please."),
-            "too_soon": self.tr("Keep going."),
-            "off_pose": self._step_text(feedback.step.key) if feedback.step else "",
-            "already_enrolled": self.tr("Capture paused: this face is already enrolled."),
-            "complete": self.tr("All done, thank you."),
-        }
-        return texts.get(feedback.reason, feedback.message.capitalize())
-
     def prepare_reenrol(self, person_id: int, name: str) -> None:
         """Add captures to an enrolled person (from the gallery tab)."""
         self.reset()
@@ -204,13 +148,13 @@ class EnrolTab(QWidget):
         except KioskError as exc:
             self.form_message.setText(str(exc))
             return
-        self.duplicate_box.hide()
+        self.capture.duplicate_box.hide()
         self._resume_capture()
 
     def _resume_capture(self) -> None:
         assert self.session is not None
-        self.progress.setRange(0, self.session.target)
-        self.progress.setValue(self.session.captures)
+        self.capture.progress.setRange(0, self.session.target)
+        self.capture.progress.setValue(self.session.captures)
         self._slot = LatestSlot()
         self.worker = EnrolWorker(self._feed, self._slot, self.controller.models_lock)
         self.worker.sig_feedback.connect(self._on_feedback)
@@ -224,56 +168,22 @@ class EnrolTab(QWidget):
         return self.session.feed(frame)
 
     def _on_feedback(self, feedback: object, frame: Frame) -> None:
+        self.capture.show_feedback(feedback, frame)
         if not isinstance(feedback, EnrolFeedback):
-            self.feedback.setText(self.tr("That frame could not be analysed; carry on."))
             return
-        faces: tuple[FaceResult, ...] = ()
-        if feedback.box is not None:
-            faces = (_preview_face(feedback),)
-        result = FrameResult(
-            frame.index,
-            frame.timestamp_ms,
-            frame.image_bgr.shape[1],
-            frame.image_bgr.shape[0],
-            faces,
-            StageTimes(),
-        )
-        self.preview.show_frame(to_qimage(frame.image_bgr), result)
-        if feedback.step is not None:
-            self.instruction.setText(self._step_text(feedback.step.key))
-        self.feedback.setText(self._reason_text(feedback))
-        self.live_note.setText(
-            self.tr("Live person confirmed.")
-            if feedback.live
-            else self.tr("Checking it's a live person…")
-        )
-        self.progress.setValue(feedback.captures)
-        if feedback.duplicate is not None and self.duplicate_box.isHidden():
-            self._show_duplicate(feedback)
+        if feedback.duplicate is not None and self.capture.duplicate_box.isHidden():
+            self._stop_capture()
+            self.capture.show_duplicate(feedback.duplicate)
         if feedback.done:
             self._stop_capture()
             self._show_review()
-
-    def _show_duplicate(self, feedback: EnrolFeedback) -> None:
-        duplicate = feedback.duplicate
-        assert duplicate is not None
-        self._stop_capture()
-        self.duplicate_text.setText(
-            self.tr(
-                "This face is already enrolled as {name} (person {id}). Add these captures to "
-                "that person, or cancel."
-            )
-            .replace("{name}", duplicate.name)
-            .replace("{id}", str(duplicate.person_id))
-        )
-        self.duplicate_box.show()
 
     def _on_add_to_existing(self) -> None:
         assert self.session is not None
         duplicate = self.session.add_to_duplicate()
         self.reenrol_id = duplicate.person_id
         self.name.setText(duplicate.name)
-        self.duplicate_box.hide()
+        self.capture.duplicate_box.hide()
         self._resume_capture()
 
     def _show_review(self) -> None:
@@ -321,7 +231,7 @@ class EnrolTab(QWidget):
         self.consent.setChecked(False)
         self.keep_photos.setChecked(False)
         self.form_message.clear()
-        self.duplicate_box.hide()
+        self.capture.duplicate_box.hide()
         self.pages.setCurrentIndex(0)
 
     def _stop_capture(self) -> None:
@@ -333,10 +243,3 @@ class EnrolTab(QWidget):
             self.worker.wait(5000)
             self.worker = None
         self.controller.worker.set_paused(False)
-
-
-def _preview_face(feedback: EnrolFeedback) -> FaceResult:
-    """A face box for the preview, green once captures are being accepted."""
-    assert feedback.box is not None
-    identity = Identity(0, "capturing", None, feedback.captures) if feedback.accepted else UNKNOWN
-    return FaceResult(0, feedback.box, identity, None, None, None, None, None, live=True)

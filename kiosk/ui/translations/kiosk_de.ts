@@ -206,6 +206,93 @@
     </message>
 </context>
 <context>
+    <name>CapturePage</name>
+    <message>
+        <source>Look straight at the camera</source>
+        <translation>Schauen Sie direkt in die Kamera</translation>
+    </message>
+    <message>
+        <source>Add these captures to that person</source>
+        <translation>Diese Aufnahmen dieser Person hinzufügen</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <source>2 · Capture</source>
+        <translation>2 · Aufnahme</translation>
+    </message>
+    <message>
+        <source>Turn your head a little to one side</source>
+        <translation>Drehen Sie den Kopf ein wenig zur Seite</translation>
+    </message>
+    <message>
+        <source>Now a little to the other side</source>
+        <translation>Jetzt ein wenig zur anderen Seite</translation>
+    </message>
+    <message>
+        <source>Got it.</source>
+        <translation>Aufgenommen.</translation>
+    </message>
+    <message>
+        <source>Look at the camera.</source>
+        <translation>Schauen Sie in die Kamera.</translation>
+    </message>
+    <message>
+        <source>Only one person, please.</source>
+        <translation>Bitte nur eine Person.</translation>
+    </message>
+    <message>
+        <source>Move closer.</source>
+        <translation>Kommen Sie näher.</translation>
+    </message>
+    <message>
+        <source>Hold still.</source>
+        <translation>Halten Sie still.</translation>
+    </message>
+    <message>
+        <source>Move your head a little.</source>
+        <translation>Bewegen Sie den Kopf ein wenig.</translation>
+    </message>
+    <message>
+        <source>Checking it&apos;s a live person: blink, or turn your head.</source>
+        <translation>Prüfung auf eine lebende Person: blinzeln Sie oder drehen Sie den Kopf.</translation>
+    </message>
+    <message>
+        <source>Only the person enrolling, please.</source>
+        <translation>Bitte nur die Person, die sich registriert.</translation>
+    </message>
+    <message>
+        <source>Keep going.</source>
+        <translation>Weiter so.</translation>
+    </message>
+    <message>
+        <source>Capture paused: this face is already enrolled.</source>
+        <translation>Aufnahme angehalten: dieses Gesicht ist bereits registriert.</translation>
+    </message>
+    <message>
+        <source>All done, thank you.</source>
+        <translation>Fertig, vielen Dank.</translation>
+    </message>
+    <message>
+        <source>That frame could not be analysed; carry on.</source>
+        <translation>Dieses Bild konnte nicht ausgewertet werden; einfach weitermachen.</translation>
+    </message>
+    <message>
+        <source>Live person confirmed.</source>
+        <translation>Lebende Person bestätigt.</translation>
+    </message>
+    <message>
+        <source>Checking it&apos;s a live person…</source>
+        <translation>Prüfung auf eine lebende Person …</translation>
+    </message>
+    <message>
+        <source>This face is already enrolled as {name} (person {id}). Add these captures to that person, or cancel.</source>
+        <translation>Dieses Gesicht ist bereits als {name} registriert (Person {id}). Fügen Sie diese Aufnahmen dieser Person hinzu oder brechen Sie ab.</translation>
+    </message>
+</context>
+<context>
     <name>CardWidget</name>
     <message>
         <source>I&apos;m interested</source>
@@ -349,22 +436,6 @@
         <translation>1 · Einwilligung</translation>
     </message>
     <message>
-        <source>Look straight at the camera</source>
-        <translation>Schauen Sie direkt in die Kamera</translation>
-    </message>
-    <message>
-        <source>Add these captures to that person</source>
-        <translation>Diese Aufnahmen dieser Person hinzufügen</translation>
-    </message>
-    <message>
-        <source>Cancel</source>
-        <translation>Abbrechen</translation>
-    </message>
-    <message>
-        <source>2 · Capture</source>
-        <translation>2 · Aufnahme</translation>
-    </message>
-    <message>
         <source>Save</source>
         <translation>Speichern</translation>
     </message>
@@ -393,76 +464,8 @@
         <translation>Ich bin einverstanden, dass dieser Kiosk eine numerische Vorlage meines Gesichts speichert (verschlüsselt, nie ein Foto, außer ich wünsche es), um mich zu erkennen und mir Produkte vorzuschlagen. Ich kann das Personal jederzeit bitten, mich zu vergessen; dann wird alles über mich gelöscht.</translation>
     </message>
     <message>
-        <source>Turn your head a little to one side</source>
-        <translation>Drehen Sie den Kopf ein wenig zur Seite</translation>
-    </message>
-    <message>
-        <source>Now a little to the other side</source>
-        <translation>Jetzt ein wenig zur anderen Seite</translation>
-    </message>
-    <message>
-        <source>Got it.</source>
-        <translation>Aufgenommen.</translation>
-    </message>
-    <message>
-        <source>Look at the camera.</source>
-        <translation>Schauen Sie in die Kamera.</translation>
-    </message>
-    <message>
-        <source>Only one person, please.</source>
-        <translation>Bitte nur eine Person.</translation>
-    </message>
-    <message>
-        <source>Move closer.</source>
-        <translation>Kommen Sie näher.</translation>
-    </message>
-    <message>
-        <source>Hold still.</source>
-        <translation>Halten Sie still.</translation>
-    </message>
-    <message>
-        <source>Move your head a little.</source>
-        <translation>Bewegen Sie den Kopf ein wenig.</translation>
-    </message>
-    <message>
-        <source>Checking it&apos;s a live person: blink, or turn your head.</source>
-        <translation>Prüfung auf eine lebende Person: blinzeln Sie oder drehen Sie den Kopf.</translation>
-    </message>
-    <message>
-        <source>Only the person enrolling, please.</source>
-        <translation>Bitte nur die Person, die sich registriert.</translation>
-    </message>
-    <message>
-        <source>Keep going.</source>
-        <translation>Weiter so.</translation>
-    </message>
-    <message>
-        <source>Capture paused: this face is already enrolled.</source>
-        <translation>Aufnahme angehalten: dieses Gesicht ist bereits registriert.</translation>
-    </message>
-    <message>
-        <source>All done, thank you.</source>
-        <translation>Fertig, vielen Dank.</translation>
-    </message>
-    <message>
         <source>A name and the shopper&apos;s consent are needed first.</source>
         <translation>Zuerst werden ein Name und die Einwilligung der Kundin oder des Kunden benötigt.</translation>
-    </message>
-    <message>
-        <source>That frame could not be analysed; carry on.</source>
-        <translation>Dieses Bild konnte nicht ausgewertet werden; einfach weitermachen.</translation>
-    </message>
-    <message>
-        <source>Live person confirmed.</source>
-        <translation>Lebende Person bestätigt.</translation>
-    </message>
-    <message>
-        <source>Checking it&apos;s a live person…</source>
-        <translation>Prüfung auf eine lebende Person …</translation>
-    </message>
-    <message>
-        <source>This face is already enrolled as {name} (person {id}). Add these captures to that person, or cancel.</source>
-        <translation>Dieses Gesicht ist bereits als {name} registriert (Person {id}). Fügen Sie diese Aufnahmen dieser Person hinzu oder brechen Sie ab.</translation>
     </message>
     <message>
         <source>Dropped. Take more to replace it, or save.</source>

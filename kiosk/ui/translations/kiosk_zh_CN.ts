@@ -206,6 +206,93 @@
     </message>
 </context>
 <context>
+    <name>CapturePage</name>
+    <message>
+        <source>Look straight at the camera</source>
+        <translation>请正视摄像头</translation>
+    </message>
+    <message>
+        <source>Add these captures to that person</source>
+        <translation>将这些采集添加到此人</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>2 · Capture</source>
+        <translation>2 · 采集</translation>
+    </message>
+    <message>
+        <source>Turn your head a little to one side</source>
+        <translation>请将头稍微转向一侧</translation>
+    </message>
+    <message>
+        <source>Now a little to the other side</source>
+        <translation>现在稍微转向另一侧</translation>
+    </message>
+    <message>
+        <source>Got it.</source>
+        <translation>已采集。</translation>
+    </message>
+    <message>
+        <source>Look at the camera.</source>
+        <translation>请看摄像头。</translation>
+    </message>
+    <message>
+        <source>Only one person, please.</source>
+        <translation>请只保留一个人。</translation>
+    </message>
+    <message>
+        <source>Move closer.</source>
+        <translation>请靠近一些。</translation>
+    </message>
+    <message>
+        <source>Hold still.</source>
+        <translation>请保持不动。</translation>
+    </message>
+    <message>
+        <source>Move your head a little.</source>
+        <translation>请稍微移动头部。</translation>
+    </message>
+    <message>
+        <source>Checking it&apos;s a live person: blink, or turn your head.</source>
+        <translation>正在确认是真人：请眨眼或转动头部。</translation>
+    </message>
+    <message>
+        <source>Only the person enrolling, please.</source>
+        <translation>请只有登记者本人在镜头前。</translation>
+    </message>
+    <message>
+        <source>Keep going.</source>
+        <translation>请继续。</translation>
+    </message>
+    <message>
+        <source>Capture paused: this face is already enrolled.</source>
+        <translation>采集已暂停：此面孔已登记。</translation>
+    </message>
+    <message>
+        <source>All done, thank you.</source>
+        <translation>完成，谢谢。</translation>
+    </message>
+    <message>
+        <source>That frame could not be analysed; carry on.</source>
+        <translation>这一帧无法分析；请继续。</translation>
+    </message>
+    <message>
+        <source>Live person confirmed.</source>
+        <translation>已确认是真人。</translation>
+    </message>
+    <message>
+        <source>Checking it&apos;s a live person…</source>
+        <translation>正在确认是否为真人…</translation>
+    </message>
+    <message>
+        <source>This face is already enrolled as {name} (person {id}). Add these captures to that person, or cancel.</source>
+        <translation>此面孔已登记为 {name}（编号 {id}）。请将这些采集添加到此人，或取消。</translation>
+    </message>
+</context>
+<context>
     <name>CardWidget</name>
     <message>
         <source>I&apos;m interested</source>
@@ -349,22 +436,6 @@
         <translation>1 · 同意</translation>
     </message>
     <message>
-        <source>Look straight at the camera</source>
-        <translation>请正视摄像头</translation>
-    </message>
-    <message>
-        <source>Add these captures to that person</source>
-        <translation>将这些采集添加到此人</translation>
-    </message>
-    <message>
-        <source>Cancel</source>
-        <translation>取消</translation>
-    </message>
-    <message>
-        <source>2 · Capture</source>
-        <translation>2 · 采集</translation>
-    </message>
-    <message>
         <source>Save</source>
         <translation>保存</translation>
     </message>
@@ -393,76 +464,8 @@
         <translation>我同意本终端保存我面部的数字模板（加密保存；除非我要求，绝不保存照片），用于识别我并为我推荐商品。我可以随时请店员删除我的信息，届时与我有关的一切都会被删除。</translation>
     </message>
     <message>
-        <source>Turn your head a little to one side</source>
-        <translation>请将头稍微转向一侧</translation>
-    </message>
-    <message>
-        <source>Now a little to the other side</source>
-        <translation>现在稍微转向另一侧</translation>
-    </message>
-    <message>
-        <source>Got it.</source>
-        <translation>已采集。</translation>
-    </message>
-    <message>
-        <source>Look at the camera.</source>
-        <translation>请看摄像头。</translation>
-    </message>
-    <message>
-        <source>Only one person, please.</source>
-        <translation>请只保留一个人。</translation>
-    </message>
-    <message>
-        <source>Move closer.</source>
-        <translation>请靠近一些。</translation>
-    </message>
-    <message>
-        <source>Hold still.</source>
-        <translation>请保持不动。</translation>
-    </message>
-    <message>
-        <source>Move your head a little.</source>
-        <translation>请稍微移动头部。</translation>
-    </message>
-    <message>
-        <source>Checking it&apos;s a live person: blink, or turn your head.</source>
-        <translation>正在确认是真人：请眨眼或转动头部。</translation>
-    </message>
-    <message>
-        <source>Only the person enrolling, please.</source>
-        <translation>请只有登记者本人在镜头前。</translation>
-    </message>
-    <message>
-        <source>Keep going.</source>
-        <translation>请继续。</translation>
-    </message>
-    <message>
-        <source>Capture paused: this face is already enrolled.</source>
-        <translation>采集已暂停：此面孔已登记。</translation>
-    </message>
-    <message>
-        <source>All done, thank you.</source>
-        <translation>完成，谢谢。</translation>
-    </message>
-    <message>
         <source>A name and the shopper&apos;s consent are needed first.</source>
         <translation>请先填写姓名并取得顾客同意。</translation>
-    </message>
-    <message>
-        <source>That frame could not be analysed; carry on.</source>
-        <translation>这一帧无法分析；请继续。</translation>
-    </message>
-    <message>
-        <source>Live person confirmed.</source>
-        <translation>已确认是真人。</translation>
-    </message>
-    <message>
-        <source>Checking it&apos;s a live person…</source>
-        <translation>正在确认是否为真人…</translation>
-    </message>
-    <message>
-        <source>This face is already enrolled as {name} (person {id}). Add these captures to that person, or cancel.</source>
-        <translation>此面孔已登记为 {name}（编号 {id}）。请将这些采集添加到此人，或取消。</translation>
     </message>
     <message>
         <source>Dropped. Take more to replace it, or save.</source>
