@@ -22,7 +22,7 @@ from kiosk.core.scoring import NO_FACE, GroupScore, ImageRow, score_by_source
 from kiosk.core.splits import SplitItem
 from kiosk.core.types import ClassScores, FloatArray
 from kiosk.errors import InputError
-from kiosk.vision.finder import largest
+from kiosk.vision.finder_records import largest
 from kiosk.vision.mask_cue import read_masks
 from kiosk.vision.models import VisionModels
 from kiosk.vision.runtime import ImageBGR

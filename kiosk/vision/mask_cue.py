@@ -19,7 +19,7 @@ import numpy.typing as npt
 from kiosk.core.mask import MaskFusion
 from kiosk.core.types import WITH_MASK, ClassScores, FaceBox, FaceMesh
 from kiosk.vision.classify import OrtFaceClassifier, average
-from kiosk.vision.finder import FoundFace
+from kiosk.vision.finder_records import FoundFace
 from kiosk.vision.runtime import ImageBGR, crop_face
 
 # MediaPipe face-mesh indices: forehead and glabella; lips, chin and lower cheeks.

@@ -16,7 +16,8 @@ from kiosk.vision.blendshapes import OrtBlendshapes
 from kiosk.vision.classify import OrtFaceClassifier
 from kiosk.vision.detector import FaceDetector, MultiFaceDetector
 from kiosk.vision.embedder import OrtEmbedder
-from kiosk.vision.finder import FaceFinder, FinderRules
+from kiosk.vision.finder import FaceFinder
+from kiosk.vision.finder_records import FinderRules
 from kiosk.vision.manifest import Manifest, ModelSpec
 from kiosk.vision.mask_cue import warm_up as warm_up_mask_cue
 from kiosk.vision.mesh import OrtFaceMesh

@@ -32,7 +32,7 @@ from kiosk.core.types import (
     StageTimes,
 )
 from kiosk.core.work_plan import TrackWork, WorkBudget, plan_work
-from kiosk.vision.finder import FoundFace
+from kiosk.vision.finder_records import FoundFace
 from kiosk.vision.mask_cue import read_masks
 from kiosk.vision.models import VisionModels
 from kiosk.vision.runtime import ImageBGR, grey_face

@@ -10,7 +10,7 @@ import numpy as np
 
 from kiosk.core.gallery import Gallery
 from kiosk.core.types import FaceBox, FaceMesh, FloatArray
-from kiosk.vision.finder import largest
+from kiosk.vision.finder_records import largest
 from kiosk.vision.models import VisionModels
 from kiosk.vision.runtime import ImageBGR
 

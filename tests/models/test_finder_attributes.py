@@ -14,7 +14,7 @@ import pytest
 from kiosk.core.mask import MaskFusion
 from kiosk.core.types import WITH_MASK, ClassScores
 from kiosk.vision.classify import OrtFaceClassifier
-from kiosk.vision.finder import largest
+from kiosk.vision.finder_records import largest
 from kiosk.vision.mask_cue import lower_face_contrast, read_masks
 from kiosk.vision.models import VisionModels
 from kiosk.vision.runtime import crop_face

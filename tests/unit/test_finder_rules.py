@@ -9,7 +9,8 @@ import numpy as np
 
 from kiosk.core.types import FaceBox, FaceMesh, readonly
 from kiosk.vision.detector import FaceDetector, MultiFaceDetector
-from kiosk.vision.finder import FaceFinder, FinderRules
+from kiosk.vision.finder import FaceFinder
+from kiosk.vision.finder_records import FinderRules
 from kiosk.vision.mesh import OrtFaceMesh
 
 
