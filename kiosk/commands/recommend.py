@@ -14,9 +14,10 @@ from kiosk.errors import InputError
 from kiosk.recommend import obd
 from kiosk.recommend.benchmark import BenchmarkSettings, CampaignResult, run_campaign
 from kiosk.recommend.context import FEATURES, Context, logged_slot_propensity
+from kiosk.recommend.exploration import Candidates, Item, Shown
 from kiosk.recommend.linucb import LinUCB
 from kiosk.recommend.offline import LoggedSlate, OfflineEstimate, evaluate, logged_value
-from kiosk.recommend.policies import POLICY_NAMES, Candidates, Item, Shown, make_policy
+from kiosk.recommend.policies import POLICY_NAMES, make_policy
 from kiosk.recommend.simulator import SimConfig, SimReport, simulate
 from kiosk.store.catalog import Catalog
 from kiosk.store.db import open_store

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from kiosk.recommend.context import DIM, Context
-from kiosk.recommend.policies import Candidates, Policy, Shown
+from kiosk.recommend.exploration import Candidates, Policy, Shown
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,7 @@ weighted as in the log). Only about one impression in `n_items` counts, so an 80
 Learners (arms are items; context of item a: bias, the user's features one-hot, affinity(a)):
 
 - `linucb`: the kiosk's own `LinUCB` (alpha as the kiosk's default) inside the kiosk's policy
-  scheme (`policies.Policy`): a uniform random slate with probability `DEFAULT_EPSILON`, else the
+  scheme (`exploration.Policy`): a uniform random slate with probability `DEFAULT_EPSILON`, else the
   items with the highest upper confidence bounds, best in slot 0. Position-based: each update is
   weighted by the examination of its slot (`position.examination`), estimated from the learner's
   own counted impressions and their exact slot propensities, as the kiosk does from its logs.
@@ -27,9 +27,9 @@ import numpy as np
 import numpy.typing as npt
 
 from kiosk.core.vocabulary import ReplayLearner
+from kiosk.recommend.exploration import DEFAULT_EPSILON
 from kiosk.recommend.linucb import LinUCB
 from kiosk.recommend.obd import ObdLog
-from kiosk.recommend.policies import DEFAULT_EPSILON
 from kiosk.recommend.position import examination
 
 Array = npt.NDArray[np.float64]

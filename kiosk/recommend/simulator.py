@@ -30,16 +30,10 @@ from kiosk.recommend.context import (
     build_context,
     valence_change,
 )
+from kiosk.recommend.exploration import DEFAULT_EPSILON, Candidates, Item, Policy, Shown
 from kiosk.recommend.linucb import LinUCB
 from kiosk.recommend.offline import LoggedSlate
-from kiosk.recommend.policies import (
-    DEFAULT_EPSILON,
-    Candidates,
-    Item,
-    Policy,
-    Shown,
-    make_policy,
-)
+from kiosk.recommend.policies import make_policy
 
 CATEGORIES = ("snacks", "drinks", "beauty", "toys", "books", "electronics", "apparel", "wellness")
 PER_CATEGORY = 5

@@ -31,8 +31,9 @@ from kiosk.recommend.context import (
     build_context,
     logged_slot_propensity,
 )
+from kiosk.recommend.exploration import Candidates, Item, Slate
 from kiosk.recommend.linucb import LinUCB
-from kiosk.recommend.policies import Candidates, Item, Slate, make_policy
+from kiosk.recommend.policies import make_policy
 from kiosk.recommend.position import examination
 from kiosk.recommend.reasons import reason_for
 from kiosk.services.showcase import reason_inputs

@@ -8,8 +8,9 @@ import numpy as np
 import pytest
 
 from kiosk.recommend.context import DIM, FEATURES, Context
+from kiosk.recommend.exploration import Candidates, Item
 from kiosk.recommend.linucb import REFRESH, LinUCB
-from kiosk.recommend.policies import Candidates, Item, LinUCBPolicy
+from kiosk.recommend.policies import LinUCBPolicy
 
 
 def v(*values: float) -> np.ndarray:

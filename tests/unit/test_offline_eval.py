@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pytest
 
+from kiosk.recommend.exploration import Policy
 from kiosk.recommend.linucb import LinUCB
 from kiosk.recommend.offline import (
     LoggedSlate,
@@ -17,7 +18,7 @@ from kiosk.recommend.offline import (
     logged_value,
     true_value,
 )
-from kiosk.recommend.policies import Policy, make_policy
+from kiosk.recommend.policies import make_policy
 from kiosk.recommend.simulator import SimConfig, make_world, run_policy
 
 

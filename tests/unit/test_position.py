@@ -12,9 +12,10 @@ import pytest
 from kiosk.config import RecommendConfig
 from kiosk.core.vocabulary import RewardKind, Valence
 from kiosk.recommend.context import Shopper, build_context, logged_slot_propensity
+from kiosk.recommend.exploration import Candidates, Item
 from kiosk.recommend.linucb import LinUCB
 from kiosk.recommend.offline import evaluate, logged_value
-from kiosk.recommend.policies import POLICY_NAMES, Candidates, Item, make_policy
+from kiosk.recommend.policies import POLICY_NAMES, make_policy
 from kiosk.recommend.simulator import SimConfig, make_world, run_policy
 from kiosk.services.suggestion_records import ShopperState
 from kiosk.services.suggestions import SuggestionService, logged_examination

@@ -10,8 +10,9 @@ import pytest
 
 from kiosk.core.vocabulary import Valence
 from kiosk.recommend.context import Shopper, build_context
+from kiosk.recommend.exploration import Candidates, Item
 from kiosk.recommend.linucb import LinUCB
-from kiosk.recommend.policies import POLICY_NAMES, Candidates, Item, make_policy
+from kiosk.recommend.policies import POLICY_NAMES, make_policy
 
 CATS = ("snacks", "drinks", "books", "toys")
 ITEMS = tuple(Item(f"{c}-{j}", c) for c in CATS for j in range(3))

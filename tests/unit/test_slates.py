@@ -11,7 +11,8 @@ import pytest
 
 from kiosk.core.vocabulary import Valence
 from kiosk.recommend.context import Shopper, build_context
-from kiosk.recommend.policies import POLICY_NAMES, Candidates, Item, make_policy
+from kiosk.recommend.exploration import Candidates, Item
+from kiosk.recommend.policies import POLICY_NAMES, make_policy
 from kiosk.recommend.slates import capacity, capped, draw, inclusion
 
 UNEVEN = (
