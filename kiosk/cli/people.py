@@ -35,7 +35,8 @@ from kiosk.config import KioskConfig
 from kiosk.core.annotations import FORMATS
 from kiosk.errors import InputError
 from kiosk.services.people_import import ImportSummary
-from kiosk.store.bundle import DEFAULT_VALID_DAYS, SUFFIX
+from kiosk.store.bundle import DEFAULT_VALID_DAYS
+from kiosk.store.bundle_format import SUFFIX
 from kiosk.store.people import Consent
 
 PASSPHRASE_ENV = "KIOSK_BUNDLE_PASSPHRASE"

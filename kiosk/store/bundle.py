@@ -15,7 +15,8 @@ entries are all stored uncompressed, in this order:
   (32 hex), templates raw float32 little-endian;
 - optionally ``catalog.json`` and ``images/<sha256>.<jpg|png>``.
 
-No face image is ever exported. Reading (caps, signature, validation) is kiosk.store.bundle_read.
+No face image is ever exported. Reading (caps, signature, validation) is kiosk.store.bundle_read;
+the names, sizes and key derivation both sides use are kiosk.store.bundle_format.
 """
 
 from __future__ import annotations
@@ -24,7 +25,6 @@ import base64
 import hashlib
 import json
 import secrets
-import unicodedata
 import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -39,33 +39,32 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from kiosk.core.types import FloatArray
 from kiosk.errors import InputError
 from kiosk.store import bundle_signing
-from kiosk.store.bundle_passphrase import MIN_PASSPHRASE, passphrase_problem
+from kiosk.store.bundle_format import (
+    CATALOG,
+    FORMAT,
+    FORMAT_VERSION,
+    GALLERY,
+    MANIFEST,
+    NONCE_BYTES,
+    SALT_BYTES,
+    SIGNATURE,
+    derive_key,
+    gallery_cipher,
+    rfc3339,
+)
+from kiosk.store.bundle_passphrase import passphrase_problem
 
 __all__ = [
-    "FORMAT",
-    "FORMAT_VERSION",
-    "MIN_PASSPHRASE",
-    "SUFFIX",
+    "DEFAULT_VALID_DAYS",
+    "MAX_VALID_DAYS",
     "BundleExtras",
     "BundlePerson",
     "EmbeddingInfo",
     "GalleryBundle",
-    "derive_key",
-    "rfc3339",
+    "Sealing",
     "write_bundle",
 ]
 
-FORMAT = "iface-bundle"
-FORMAT_VERSION = 2
-SUFFIX = ".ifacebundle"
-SCRYPT_N, SCRYPT_R, SCRYPT_P, KEY_BYTES = 2**15, 8, 1, 32
-SALT_BYTES, NONCE_BYTES, TAG_BYTES = 16, 12, 16
-MANIFEST, SIGNATURE, GALLERY, CATALOG = (
-    "manifest.json",
-    "signature.json",
-    "gallery.enc",
-    "catalog.json",
-)
 DEFAULT_VALID_DAYS, MAX_VALID_DAYS = 14, 90
 
 
@@ -153,24 +152,6 @@ class Sealing:
     nonce: bytes | None = None
 
 
-def rfc3339(moment: datetime) -> str:
-    """UTC, seconds precision, `Z` suffix."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def parse_rfc3339(text: str) -> datetime:
-    """The inverse of `rfc3339`; ValueError for anything else."""
-    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
-
-
-def derive_key(passphrase: str, salt: bytes) -> bytes:
-    """scrypt(NFC UTF-8 passphrase, salt, N=2^15, r=8, p=1) -> 32 bytes."""
-    secret = unicodedata.normalize("NFC", passphrase).encode("utf-8")
-    return hashlib.scrypt(
-        secret, salt=salt, n=SCRYPT_N, r=SCRYPT_R, p=SCRYPT_P, dklen=KEY_BYTES, maxmem=64 << 20
-    )
-
-
 def _b64_matrix(matrix: FloatArray) -> str:
     return base64.b64encode(np.asarray(matrix, dtype="<f4").tobytes()).decode("ascii")
 
@@ -208,15 +189,7 @@ def _manifest(
             "products": extras.products if extras else 0,
             "images": len(extras.images) if extras else 0,
         },
-        "gallery": {
-            "cipher": "AES-256-GCM",
-            "kdf": "scrypt",
-            "kdf_params": {"N": SCRYPT_N, "r": SCRYPT_R, "p": SCRYPT_P}
-            | {"salt_bytes": SALT_BYTES, "key_bytes": KEY_BYTES},
-            "nonce_bytes": NONCE_BYTES,
-            "tag_bytes": TAG_BYTES,
-            "aad": MANIFEST,
-        },
+        "gallery": gallery_cipher(),
         "rules": dict(rules),
         "files": {name: hashlib.sha256(data).hexdigest() for name, data in plain.items()},
     }

@@ -33,7 +33,8 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from kiosk.errors import CryptoError, InputError
 from kiosk.store import bundle_signing
-from kiosk.store.bundle import (
+from kiosk.store.bundle import GalleryBundle
+from kiosk.store.bundle_format import (
     CATALOG,
     GALLERY,
     MANIFEST,
@@ -41,7 +42,6 @@ from kiosk.store.bundle import (
     SALT_BYTES,
     SIGNATURE,
     TAG_BYTES,
-    GalleryBundle,
     derive_key,
     parse_rfc3339,
 )

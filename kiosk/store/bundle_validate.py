@@ -23,7 +23,8 @@ import numpy as np
 
 from kiosk.core.types import readonly
 from kiosk.errors import InputError, ModelMismatchError
-from kiosk.store.bundle import (
+from kiosk.store.bundle import BundlePerson, EmbeddingInfo
+from kiosk.store.bundle_format import (
     FORMAT,
     FORMAT_VERSION,
     KEY_BYTES,
@@ -33,8 +34,6 @@ from kiosk.store.bundle import (
     SCRYPT_P,
     SCRYPT_R,
     TAG_BYTES,
-    BundlePerson,
-    EmbeddingInfo,
     parse_rfc3339,
 )
 

@@ -30,9 +30,9 @@ from kiosk.store.bundle import (
     EmbeddingInfo,
     GalleryBundle,
     Sealing,
-    rfc3339,
     write_bundle,
 )
+from kiosk.store.bundle_format import rfc3339
 from kiosk.store.bundle_passphrase import passphrase_problem
 from kiosk.store.bundle_read import Expectation, read_bundle
 from kiosk.store.bundle_rules import bundle_rules

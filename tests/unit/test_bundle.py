@@ -15,7 +15,8 @@ import pytest
 from kiosk.config import PathsConfig
 from kiosk.errors import CryptoError, InputError, ModelMismatchError
 from kiosk.store import bundle_ledger
-from kiosk.store.bundle import EmbeddingInfo, derive_key
+from kiosk.store.bundle import EmbeddingInfo
+from kiosk.store.bundle_format import derive_key
 from kiosk.store.bundle_passphrase import passphrase_problem
 from kiosk.store.bundle_read import Expectation, read_bundle
 from kiosk.store.bundle_signing import load_signing_key, signer_of, signing_key_path

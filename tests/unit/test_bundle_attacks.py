@@ -21,7 +21,8 @@ from kiosk.cli import main
 from kiosk.config import PathsConfig
 from kiosk.errors import CryptoError, InputError
 from kiosk.store import bundle_signing
-from kiosk.store.bundle import EmbeddingInfo, derive_key
+from kiosk.store.bundle import EmbeddingInfo
+from kiosk.store.bundle_format import derive_key
 from kiosk.store.bundle_read import Expectation, read_bundle
 from kiosk.store.gallery_exchange import export_gallery, import_gallery
 from kiosk.store.people import Consent, EnrolRequest, NewTemplate, PeopleStore, open_people

@@ -14,7 +14,7 @@ from types import ModuleType
 import pytest
 
 from kiosk.errors import CryptoError, InputError, KioskError, ModelMismatchError
-from kiosk.store.bundle import parse_rfc3339
+from kiosk.store.bundle_format import parse_rfc3339
 from kiosk.store.bundle_read import Expectation, read_bundle
 
 REPO = Path(__file__).resolve().parents[2]

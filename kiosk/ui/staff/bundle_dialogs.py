@@ -16,7 +16,8 @@ from PySide6.QtWidgets import QFileDialog, QLabel, QWidget
 
 from kiosk.errors import KioskError
 from kiosk.recommend.policies import CHEER_UP, TREATS
-from kiosk.store.bundle import SUFFIX, EmbeddingInfo, GalleryBundle
+from kiosk.store.bundle import EmbeddingInfo, GalleryBundle
+from kiosk.store.bundle_format import SUFFIX
 from kiosk.store.bundle_passphrase import passphrase_problem
 from kiosk.store.bundle_read import read_bundle
 from kiosk.store.bundle_rules import catalog_extras
