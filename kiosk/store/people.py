@@ -2,9 +2,10 @@
 
 Every write that touches more than one row runs in one `Store.atomic()` transaction, so a failure
 or a kill in the middle leaves no half-enrolled person. Templates and photos are sealed and
-opened in `sealed_rows`; forgetting a person is `forget`, purging unknown visitors `retention`.
-All templates come from one embedding model: mixing is refused. Logs carry person ids only,
-never names, images or embeddings.
+opened in `sealed_rows`, the summaries and detail staff see are read in `people_queries`;
+forgetting a person is `forget`, purging unknown visitors `retention`. All templates come from
+one embedding model: mixing is refused. Logs carry person ids only, never names, images or
+embeddings.
 """
 
 from __future__ import annotations
@@ -22,9 +23,9 @@ from kiosk.store.crypto import Vault, load_or_create_key
 from kiosk.store.db import Store, open_store, utc_now
 from kiosk.store.forget import apply_tombstones, forget_person
 from kiosk.store.gallery_snapshot import build_gallery, gallery_version, update_gallery
+from kiosk.store.people_queries import person_detail, person_summaries
 from kiosk.store.people_records import (
     Consent,
-    ConsentRecord,
     EnrolRequest,
     ForgetReport,
     NewTemplate,
@@ -185,54 +186,18 @@ class PeopleStore:
 
     def list_people(self) -> tuple[PersonSummary, ...]:
         """Everyone enrolled, by id."""
-        return tuple(self._summaries(""))
+        return tuple(person_summaries(self.store))
 
     def summary(self, person_id: int) -> PersonSummary:
         """One person; UnknownPersonError if there is nobody with that id."""
-        found = self._summaries("WHERE p.id = ?", [person_id])
+        found = person_summaries(self.store, "WHERE p.id = ?", [person_id])
         if not found:
             raise UnknownPersonError(f"there is no enrolled person with id {person_id}")
         return found[0]
 
-    def _summaries(self, where: str, params: list[object] | None = None) -> list[PersonSummary]:
-        rows = self.store.db.execute(
-            "SELECT p.id, p.display_name, "
-            "(SELECT count(*) FROM templates t WHERE t.person_id = p.id), "
-            "(SELECT count(*) FROM photos f WHERE f.person_id = p.id), "
-            "p.keep_photos, p.created_at, p.updated_at, p.preferences, p.uid, "
-            "(SELECT count(*) FROM templates t WHERE t.person_id = p.id "
-            f"AND t.source NOT IN ({', '.join('?' for _ in sealed_rows.DERIVED)})) "
-            f"FROM people p {where} ORDER BY p.id",
-            [*sealed_rows.DERIVED, *(params or [])],
-        ).fetchall()
-        return [
-            PersonSummary(
-                int(r[0]), r[1], r[2], r[3], bool(r[4]), r[5], r[6], r[7], r[8], int(r[9])
-            )
-            for r in rows
-        ]
-
     def detail(self, person_id: int) -> PersonDetail:
         """Everything about one person except templates and photos."""
-        person = self.summary(person_id)
-        db = self.store.db
-        consents = db.execute(
-            "SELECT scope, staff, method, given_at, withdrawn_at FROM consents "
-            "WHERE person_id = ? ORDER BY id",
-            [person_id],
-        ).fetchall()
-        keys = db.execute(
-            "SELECT DISTINCT model_key FROM templates WHERE person_id = ? ORDER BY 1", [person_id]
-        ).fetchall()
-        visits = db.execute("SELECT count(*) FROM visits WHERE person_id = ?", [person_id])
-        events = db.execute("SELECT count(*) FROM events WHERE person_id = ?", [person_id])
-        return PersonDetail(
-            person,
-            tuple(ConsentRecord(*row) for row in consents),
-            tuple(str(k[0]) for k in keys),
-            int(visits.fetchone()[0]),
-            int(events.fetchone()[0]),
-        )
+        return person_detail(self.store, self.summary(person_id))
 
     def is_forgotten(self, uid: str) -> bool:
         """True when the person with stable id `uid` was forgotten (a tombstone exists)."""
