@@ -1,11 +1,11 @@
 import Foundation
 
-// A port of kiosk/vision/align.py: dlib's 150x150 face chip from five points, and the five points
+// A port of kiosk/vision/align.py and chip_extraction.py: dlib's 150x150 face chip from five points, and the five points
 // from MediaPipe's 468-point mesh (the face_mesh Core ML model). Same template, same rules and
 // coefficients, same sampling (rectangle one pixel narrower, centre at 74.5, bilinear, black
 // outside, truncation to UInt8, [1 4 6 4 1] pyramid halving for large faces), so the iPad's
 // descriptors land where the PC kiosk's do and a gallery exported from the kiosk matches.
-// Keep this file in step with align.py; AlignmentTests checks values computed by the Python code.
+// Keep this file in step with align.py and chip_extraction.py; AlignmentTests checks values computed by the Python code.
 
 public struct Point: Equatable, Sendable {
     public var x: Double
