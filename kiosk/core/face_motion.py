@@ -34,6 +34,7 @@ Mask = npt.NDArray[np.bool_]
 RIGHT_EYE = (33, 7, 163, 144, 145, 153, 154, 155, 133, 173, 157, 158, 159, 160, 161, 246)
 LEFT_EYE = (362, 382, 381, 380, 374, 373, 390, 249, 263, 466, 388, 387, 386, 385, 384, 398)
 NOSE_TIP = (1, 2, 4, 5, 19, 94, 195)  # the tip and the lowest part of the ridge
+EYE_CORNERS = (33, 133, 362, 263)  # outer and inner corners (right eye, then left eye)
 LIPS = (
     0, 13, 14, 17, 37, 39, 40, 61, 78, 80, 81, 82, 84, 87, 88, 91, 95, 146, 178, 181, 185, 191,
     267, 269, 270, 291, 308, 310, 311, 312, 314, 317, 318, 321, 324, 375, 402, 405, 409, 415,
@@ -214,12 +215,20 @@ def nose_shift(before: Baseline, after: MeshPose, texture: TexturePoints) -> Nos
     return NoseShift(moved, drawn)
 
 
-def texture_pose(points: TexturePoints) -> tuple[float, float]:
-    """(roll in degrees, inter-ocular distance in pixels) of the texture points' eye corners."""
-    right = points.xy[[33, 133]].mean(axis=0)
-    left = points.xy[[362, 263]].mean(axis=0)
+def texture_pose(points: TexturePoints) -> tuple[float, float] | None:
+    """(roll in degrees, inter-ocular distance in pixels) of the texture points' eye corners;
+    None when the flow lost any of them (a lost point keeps the stale position it was lost at)."""
+    if not bool(points.ok[list(EYE_CORNERS)].all()):
+        return None
+    right = points.xy[list(EYE_CORNERS[:2])].mean(axis=0)
+    left = points.xy[list(EYE_CORNERS[2:])].mean(axis=0)
     dx, dy = left - right
     return float(np.degrees(np.arctan2(dy, dx))), float(np.hypot(dx, dy))
+
+
+def roll_difference(a_deg: float, b_deg: float) -> float:
+    """`a_deg - b_deg` wrapped to [-180, 180): rolls of 179 and -179 degrees are 2 apart."""
+    return (a_deg - b_deg + 180.0) % 360.0 - 180.0
 
 
 def _shift(cubic: F64, dst: F64, frame: Mask, ok: Mask) -> F64 | None:

@@ -50,6 +50,7 @@ from kiosk.core.face_motion import (
     mean_pose,
     mesh_pose,
     nose_shift,
+    roll_difference,
     texture_pose,
 )
 from kiosk.core.types import FaceMesh
@@ -247,14 +248,17 @@ class LivenessTracker:
         """
         if mesh is None:
             return self._result
+        if not math.isfinite(timestamp_ms):  # a broken clock: forget everything, use nothing
+            self._reset(0.0)
+            return self._result
         last = self._last_ms
         if last is None or timestamp_ms <= last or timestamp_ms - last > self.settings.max_gap_ms:
             self._reset(timestamp_ms)
         self._last_ms = timestamp_ms
-        self._frames += 1
         pose = mesh_pose(np.asarray(mesh.points_xyz, np.float64))
         if not math.isfinite(pose.iod_px) or pose.iod_px <= 0.0:
             return self._result
+        self._frames += 1
         self._blinks.update(timestamp_ms, pose)
         self._update_motion(self._moment(timestamp_ms, pose, texture))
         self._result = self._decide(timestamp_ms)
@@ -268,7 +272,7 @@ class LivenessTracker:
         while timestamp_ms - self._recent[0][0] > self.settings.smooth_ms:
             self._recent.popleft()
         poses = [p for _, p in self._recent]
-        rolls = [p.roll_deg for p in poses]
+        rolls = [roll_difference(p.roll_deg, pose.roll_deg) for p in poses]  # around this one
         sizes = [p.iod_px for p in poses]
         steady = (
             max(rolls) - min(rolls) <= self.settings.max_roll_deg
@@ -302,11 +306,13 @@ class LivenessTracker:
         s = self.settings
         if ref.moment.texture is None or now.texture is None:
             return
-        roll_a, size_a = texture_pose(ref.moment.texture)
-        roll_b, size_b = texture_pose(now.texture)
-        if abs(roll_a - roll_b) > s.texture_max_roll_deg or min(size_a, size_b) <= 0:
+        pose_a, pose_b = texture_pose(ref.moment.texture), texture_pose(now.texture)
+        if pose_a is None or pose_b is None:  # an eye corner the flow lost
             return
-        if abs(math.log(size_a / size_b)) > s.texture_max_scale_change:
+        (roll_a, size_a), (roll_b, size_b) = pose_a, pose_b
+        if abs(roll_difference(roll_a, roll_b)) > s.texture_max_roll_deg:
+            return
+        if min(size_a, size_b) <= 0 or abs(math.log(size_a / size_b)) > s.texture_max_scale_change:
             return
         shift = nose_shift(ref.base, now.pose, now.texture)
         if shift is None:
@@ -358,6 +364,6 @@ def _same_pose(a: _Moment, b: _Moment, max_roll_deg: float, max_scale_change: fl
     return (
         a.steady
         and b.steady
-        and abs(a.pose.roll_deg - b.pose.roll_deg) <= max_roll_deg
+        and abs(roll_difference(a.pose.roll_deg, b.pose.roll_deg)) <= max_roll_deg
         and abs(math.log(a.pose.iod_px / b.pose.iod_px)) <= max_scale_change
     )

@@ -16,8 +16,17 @@ import numpy as np
 import numpy.typing as npt
 import pytest
 
-from kiosk.core.face_motion import LEFT_EYE, LIPS, NOSE_TIP, RIGHT_EYE, TexturePoints
+from kiosk.core.face_motion import (
+    LEFT_EYE,
+    LIPS,
+    NOSE_TIP,
+    RIGHT_EYE,
+    TexturePoints,
+    roll_difference,
+    texture_pose,
+)
 from kiosk.core.liveness import (
+    PENDING,
     Cue,
     LivenessResult,
     LivenessSettings,
@@ -152,6 +161,19 @@ def blink_animation(i: int) -> Frame:
     return skin, mesh
 
 
+def live_tracker() -> tuple[LivenessTracker, LivenessResult]:
+    """A tracker that has just seen a turning head go live (30 frames, texture followed)."""
+    tracker = LivenessTracker()
+    rng = np.random.default_rng(3)
+    result = PENDING
+    for i, (skin, mesh) in enumerate(frames_of(30, head_turn)):
+        ok = np.ones(468, np.bool_)
+        noisy = mesh + rng.normal(0.0, 0.3, mesh.shape)
+        points = TexturePoints(1, frozen(skin[:, :2]), ok)
+        result = tracker.update(i * STEP_MS, FaceMesh(readonly(noisy), 1.0), points)
+    return tracker, result
+
+
 def test_a_turning_head_goes_live_on_parallax_within_a_second() -> None:
     results = feed(frames_of(45, head_turn))
     first = first_live_s(results)
@@ -256,15 +278,7 @@ def test_frames_without_a_mesh_are_skipped() -> None:
 
 
 def test_a_gap_resets_the_window_and_the_verdict() -> None:
-    tracker = LivenessTracker()
-    rng = np.random.default_rng(3)
-    for i, (skin, mesh) in enumerate(frames_of(30, head_turn)):
-        xy = frozen(skin[:, :2])
-        ok = np.ones(468, np.bool_)
-        noisy = mesh + rng.normal(0.0, 0.3, mesh.shape)
-        result = tracker.update(
-            i * STEP_MS, FaceMesh(readonly(noisy), 1.0), TexturePoints(1, xy, ok)
-        )
+    tracker, result = live_tracker()
     assert result.live
     later = tracker.update(30 * STEP_MS + 1000.0, FaceMesh(readonly(on_screen(FACE)), 1.0))
     assert later.state is LivenessState.PENDING
@@ -293,3 +307,75 @@ def test_time_going_backwards_resets() -> None:
 def test_settings_reject_nonsense(bad: dict[str, float]) -> None:
     with pytest.raises(ValueError, match="must be"):
         LivenessSettings(**bad)  # type: ignore[arg-type]
+
+
+def test_a_lost_eye_corner_gives_no_texture_pose_and_no_texture_cue() -> None:
+    """A corner the flow lost keeps its stale position; it must not judge roll and size."""
+    frames = frames_of(45, head_turn)
+    stale = frames[0][0][33, :2]
+    tracker = LivenessTracker()
+    rng = np.random.default_rng(7)
+    ok = np.ones(468, np.bool_)
+    ok[33] = False  # lost since the seed: its position is where it was lost
+    ok.setflags(write=False)
+    results = []
+    for i, (skin, mesh) in enumerate(frames):
+        xy = skin[:, :2].copy()
+        xy[33] = stale
+        points = TexturePoints(1, frozen(xy), ok)
+        assert texture_pose(points) is None
+        noisy = mesh + rng.normal(0.0, 0.3, mesh.shape)
+        results.append(tracker.update(i * STEP_MS, FaceMesh(readonly(noisy), 1.0), points))
+    assert not any(r.live for r in results)
+    assert (results[-1].max_texture, results[-1].max_parallax) == (0.0, 0.0)
+    assert results[-1].frames_seen == 45  # the mesh is still used
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "difference"),
+    [(10.0, 5.0, 5.0), (179.0, -179.0, -2.0), (-179.0, 179.0, 2.0), (180.0, -180.0, 0.0)],
+)
+def test_roll_differences_wrap_at_half_a_turn(a: float, b: float, difference: float) -> None:
+    assert roll_difference(a, b) == pytest.approx(difference)
+    assert -180.0 <= roll_difference(a, b) < 180.0
+
+
+@pytest.mark.parametrize("roll", [0.0, 180.0])
+def test_an_upside_down_face_is_compared_like_an_upright_one(roll: float) -> None:
+    """Held upside down, the eye line's roll jitters across the wrap (179 -> -179 is a change
+    of 2 degrees): the mesh's redrawn mouth must still count as deformation."""
+
+    def talking(i: int) -> Frame:
+        angle = roll + 0.5 * (-1) ** i
+        mesh = FACE.copy()
+        mesh[list(LIPS), 1] += 6.0 * math.sin(2.0 * math.pi * i / 10.0)
+        return on_screen(FACE, roll_deg=angle), on_screen(mesh, roll_deg=angle)
+
+    results = feed(frames_of(45, talking), texture=False)
+    assert Cue.DEFORMATION in {c for r in results for c in r.cues}
+
+
+@pytest.mark.parametrize("bad", [math.nan, math.inf, -math.inf])
+def test_a_non_finite_timestamp_resets_and_is_not_used(bad: float) -> None:
+    tracker, result = live_tracker()
+    assert result.live
+    mesh = FaceMesh(readonly(on_screen(FACE)), 1.0)
+    reset = tracker.update(bad, mesh)
+    assert reset.state is LivenessState.PENDING
+    assert (reset.frames_seen, reset.blinks, reset.max_parallax) == (0, 0, 0.0)
+    after = tracker.update(30 * STEP_MS, mesh)  # the next finite time starts afresh
+    assert after.state is LivenessState.PENDING and after.frames_seen == 1
+
+
+@pytest.mark.parametrize("fill", [0.0, math.nan, math.inf])
+@pytest.mark.filterwarnings("ignore:invalid value encountered:RuntimeWarning")
+def test_a_degenerate_mesh_is_not_counted(fill: float) -> None:
+    tracker = LivenessTracker()
+    mesh = FaceMesh(readonly(on_screen(FACE)), 1.0)
+    for i in range(5):
+        tracker.update(i * STEP_MS, mesh)
+    flat = on_screen(FACE)
+    flat[:, :2] = fill if math.isfinite(fill) else np.array([fill, 1.0])
+    result = tracker.update(5 * STEP_MS, FaceMesh(readonly(flat), 1.0))
+    assert result.frames_seen == 5
+    assert tracker.update(6 * STEP_MS, mesh).frames_seen == 6
