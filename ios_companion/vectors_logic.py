@@ -121,11 +121,13 @@ def synthetic_texture(p: dict[str, float]) -> TexturePoints | None:
     """Texture points of frame `p` (None when texture_seed is 0): the same head as the mesh,
     but the nose texture slipped (slip_x, slip_y) (what a screen's moire does to the flow), flow
     noise `texture_noise` px; followed (ok) where kiosk.vision.texture_motion follows: every
-    other landmark, the nose tip and the eye corners."""
+    other landmark, the nose tip and the eye corners, but not the right eye's outer corner (33)
+    when `lost_corner` is 1 (its position is still the head's, not a stale one)."""
     if p["texture_seed"] == 0:
         return None
     xy = _project(p, (p["slip_x"], p["slip_y"]), p["texture_noise"], TEXTURE_INDEX)[:, :2]
     ok = np.array([i % 2 == 0 or i in _NOSE_SLOTS or i in _EYE_CORNERS for i in range(468)])
+    ok[33] = ok[33] and p["lost_corner"] != 1
     xy.setflags(write=False)
     ok.setflags(write=False)
     return TexturePoints(int(p["texture_seed"]), xy, ok)
@@ -138,7 +140,7 @@ def _frames(kind: str, count: int, gap_at: int | None) -> list[dict[str, float]]
         p = {"yaw": 0.0, "pitch": 0.0, "roll": 0.0, "scale": 2.0, "shear": 0.0, "closure": 0.0}
         p |= {"mouth": 0.0}
         p |= {"tx": 320.0, "ty": 240.0, "nose_x": 0.0, "nose_y": 0.0, "slip_x": 0.0}
-        p |= {"slip_y": 0.0, "texture_seed": 1.0}
+        p |= {"slip_y": 0.0, "texture_seed": 1.0, "lost_corner": 0.0}
         if kind.startswith("live_turn"):
             p |= {"yaw": 6 * math.sin(w / 45), "pitch": 2 * math.sin(w / 60)}
         else:  # a photo or a screen, moved around by hand
@@ -155,6 +157,12 @@ def _frames(kind: str, count: int, gap_at: int | None) -> list[dict[str, float]]
             p["mouth"] = 0.5 + 0.5 * math.sin(w / 12)
         if kind == "live_turn_without_texture":
             p["texture_seed"] = 0.0
+        if kind == "live_turn_upside_down":  # the eye line's roll jitters across +-180
+            p["roll"] = 180.0 + 0.5 * (-1) ** f
+        if kind == "live_turn_lost_eye_corner":
+            p["lost_corner"] = 1.0  # no texture pose, so no texture cue: never live
+        if kind == "live_turn_degenerate_mesh" and f % 20 == 10:
+            p["tx"] = math.nan  # a broken mesh (NaN eye distance): not used, not counted
         if gap_at is not None and f >= gap_at:
             p["texture_seed"] = 2.0  # the flow is seeded afresh after the gap
         frames.append({k: r(v, 6) for k, v in p.items()})
@@ -163,7 +171,7 @@ def _frames(kind: str, count: int, gap_at: int | None) -> list[dict[str, float]]
 
 FRAME_FIELDS = (
     "yaw", "pitch", "roll", "scale", "shear", "tx", "ty", "closure", "mouth",
-    "nose_x", "nose_y", "slip_x", "slip_y", "texture_seed",
+    "nose_x", "nose_y", "slip_x", "slip_y", "texture_seed", "lost_corner",
 )  # fmt: skip
 VERDICT_FIELDS = (
     "state", "reason", "cues", "blinks", "max_parallax", "max_texture", "max_deformation",
@@ -179,7 +187,26 @@ LIVENESS_SEQUENCES = (  # (kind, frames, frame of a 1 s gap)
     ("talking_screen", 120, None),
     ("live_turn_without_texture", 90, None),
     ("live_turn", 120, 60),
+    ("live_turn_upside_down", 90, None),
+    ("live_turn_lost_eye_corner", 90, None),
+    ("live_turn_broken_clock", 90, None),
+    ("live_turn_degenerate_mesh", 60, None),
 )
+BROKEN_CLOCK_AT = 45  # live_turn_broken_clock: this frame's time is NaN (null in the file)
+
+
+def _time_ms(kind: str, f: int, gap_at: int | None) -> float:
+    """Frame f's time at 30 fps, 1 s later after a gap; NaN at the broken clock's frame."""
+    if kind == "live_turn_broken_clock" and f == BROKEN_CLOCK_AT:
+        return math.nan
+    pause = 1000.0 if gap_at is not None and f >= gap_at else 0.0
+    return r(f * 1000.0 / 30.0 + pause, 3)
+
+
+def _finite(value: Any) -> Any:
+    """A number for the file: null where it is NaN or infinite (JSON has no NaN; the Swift side
+    reads null as NaN)."""
+    return None if isinstance(value, float) and not math.isfinite(value) else value
 
 
 def liveness_vectors() -> dict[str, Any]:
@@ -187,7 +214,7 @@ def liveness_vectors() -> dict[str, Any]:
 
     Each step is a row of STEP_FIELDS (`cues` joined with "+"); the mesh and texture noise
     amplitudes and the noise seed are per sequence. The mesh goes in as float32 (FaceMesh);
-    the texture points as float64.
+    the texture points as float64. NaN (a broken clock's t_ms, a broken mesh's tx) is null.
     """
     settings = LivenessSettings()
     sequences = []
@@ -196,15 +223,14 @@ def liveness_vectors() -> dict[str, Any]:
         tracker = LivenessTracker(settings)
         rows = []
         for f, params in enumerate(_frames(kind, count, gap_at)):
-            pause = 1000.0 if gap_at is not None and f >= gap_at else 0.0
-            t_ms = r(f * 1000.0 / 30.0 + pause, 3)
+            t_ms = _time_ms(kind, f, gap_at)
             p = params | noise | {"frame": f}
             mesh = FaceMesh(readonly(synthetic_mesh(p)), 1.0)
             v = tracker.update(t_ms, mesh, synthetic_texture(p))
             frame = [params[k] for k in FRAME_FIELDS]
             verdict = [v.state.value, v.reason, "+".join(v.cues), v.blinks]
             values = [r(v.max_parallax, 6), r(v.max_texture, 6), r(v.max_deformation, 6)]
-            rows.append([t_ms, *frame, *verdict, *values, v.frames_seen])
+            rows.append([_finite(x) for x in (t_ms, *frame, *verdict, *values, v.frames_seen)])
         name = kind if gap_at is None else f"{kind}_then_gap"
         sequences.append({"name": name} | noise | {"steps": rows})
     return {

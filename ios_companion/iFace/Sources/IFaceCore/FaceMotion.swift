@@ -49,6 +49,7 @@ public enum FaceMotion {
     static let rightEye = [33, 7, 163, 144, 145, 153, 154, 155, 133, 173, 157, 158, 159, 160, 161, 246]
     static let leftEye = [362, 382, 381, 380, 374, 373, 390, 249, 263, 466, 388, 387, 386, 385, 384, 398]
     static let noseTip = [1, 2, 4, 5, 19, 94, 195]
+    static let eyeCorners = [33, 133, 362, 263]     // outer and inner corners (right eye, then left eye)
     static let lips = [
         0, 13, 14, 17, 37, 39, 40, 61, 78, 80, 81, 82, 84, 87, 88, 91, 95, 146, 178, 181, 185, 191,
         267, 269, 270, 291, 308, 310, 311, 312, 314, 317, 318, 321, 324, 375, 402, 405, 409, 415,
@@ -159,11 +160,21 @@ public enum FaceMotion {
         return NoseShift(texture: moved, mesh: drawn)
     }
 
-    /// (roll in degrees, inter-ocular distance in pixels) of the texture points' eye corners.
-    public static func texturePose(_ points: TexturePoints) -> (rollDeg: Double, iodPx: Double) {
+    /// (roll in degrees, inter-ocular distance in pixels) of the texture points' eye corners;
+    /// nil when the flow lost any of them (a lost point keeps the stale position it was lost at).
+    public static func texturePose(_ points: TexturePoints) -> (rollDeg: Double, iodPx: Double)? {
+        for i in eyeCorners where !points.ok[i] { return nil }
         let right = mean(points.xy, [33, 133]), left = mean(points.xy, [362, 263])
         let dx = left.x - right.x, dy = left.y - right.y
         return (degrees(atan2(dy, dx)), hypot(dx, dy))
+    }
+
+    /// `a - b` wrapped to [-180, 180) as Python's float `%` wraps it (fmod, then + 360 when
+    /// negative): rolls of 179 and -179 degrees are 2 apart.
+    public static func rollDifference(_ aDeg: Double, _ bDeg: Double) -> Double {
+        var d = (aDeg - bDeg + 180).truncatingRemainder(dividingBy: 360)
+        if d < 0 { d += 360 }
+        return d - 180
     }
 
     /// Median residual of the nose-tip points from a cubic warp fitted to the frame points;

@@ -86,13 +86,17 @@ public struct LivenessTracker: Sendable {
         guard let mesh, mesh.count == 468 else { return result }
         var points = texture
         if let t = texture, t.xy.count != 468 || t.ok.count != 468 { points = nil }
+        guard timestampMs.isFinite else {       // a broken clock: forget everything, use nothing
+            reset(0)
+            return result
+        }
         if lastMs == nil || timestampMs <= lastMs! || timestampMs - lastMs! > settings.maxGapMs {
             reset(timestampMs)
         }
         lastMs = timestampMs
-        frames += 1
         let pose = FaceMotion.meshPose(mesh)
         guard pose.iodPx.isFinite, pose.iodPx > 0 else { return result }
+        frames += 1
         blinks.update(timestampMs, pose)
         updateMotion(moment(timestampMs, pose, points))
         result = decide(timestampMs)
@@ -104,7 +108,8 @@ public struct LivenessTracker: Sendable {
         recent.append((t: t, pose: pose))
         while let first = recent.first, t - first.t > settings.smoothMs { recent.removeFirst() }
         let poses = recent.map { $0.pose }
-        let rolls = poses.map { $0.rollDeg }, sizes = poses.map { $0.iodPx }
+        let rolls = poses.map { FaceMotion.rollDifference($0.rollDeg, pose.rollDeg) }  // around this one
+        let sizes = poses.map { $0.iodPx }
         let steady = rolls.max()! - rolls.min()! <= settings.maxRollDeg
             && log(sizes.max()! / sizes.min()!) <= settings.maxScaleChange
         return Moment(timestampMs: t, pose: FaceMotion.meanPose(poses), steady: steady, texture: texture)
@@ -144,10 +149,11 @@ public struct LivenessTracker: Sendable {
     private mutating func compareTexture(_ ref: Reference, _ now: Moment) {
         let s = settings
         guard let before = ref.moment.texture, let after = now.texture else { return }
-        let (rollA, sizeA) = FaceMotion.texturePose(before)
-        let (rollB, sizeB) = FaceMotion.texturePose(after)
-        if abs(rollA - rollB) > s.textureMaxRollDeg || min(sizeA, sizeB) <= 0 { return }
-        if abs(log(sizeA / sizeB)) > s.textureMaxScaleChange { return }
+        // nil: an eye corner the flow lost
+        guard let poseA = FaceMotion.texturePose(before), let poseB = FaceMotion.texturePose(after) else { return }
+        let (rollA, sizeA) = poseA, (rollB, sizeB) = poseB
+        if abs(FaceMotion.rollDifference(rollA, rollB)) > s.textureMaxRollDeg { return }
+        if min(sizeA, sizeB) <= 0 || abs(log(sizeA / sizeB)) > s.textureMaxScaleChange { return }
         guard let shift = FaceMotion.noseShift(ref.base, now.pose, after) else { return }
         let texture = FaceMotion.length(shift.texture)
         hit(.texture, now.timestampMs, texture, s.textureToPass)
@@ -193,7 +199,7 @@ public struct LivenessTracker: Sendable {
 
     /// Both moments steady, and about the same roll and size of the mesh.
     static func samePose(_ a: Moment, _ b: Moment, _ maxRollDeg: Double, _ maxScaleChange: Double) -> Bool {
-        a.steady && b.steady && abs(a.pose.rollDeg - b.pose.rollDeg) <= maxRollDeg
+        a.steady && b.steady && abs(FaceMotion.rollDifference(a.pose.rollDeg, b.pose.rollDeg)) <= maxRollDeg
             && abs(log(a.pose.iodPx / b.pose.iodPx)) <= maxScaleChange
     }
 }

@@ -12,7 +12,7 @@ enum SyntheticMesh {
     static let goldenAngle = 2.399963229728653
     static let textureIndex = 1000
     static let frameFields = ["yaw", "pitch", "roll", "scale", "shear", "tx", "ty", "closure", "mouth",
-                              "nose_x", "nose_y", "slip_x", "slip_y", "texture_seed"]
+                              "nose_x", "nose_y", "slip_x", "slip_y", "texture_seed", "lost_corner"]
 
     /// A still head at (320, 240), scale 2, texture seed 1, with `overrides`.
     static func params(_ overrides: [String: Double]) -> [String: Double] {
@@ -89,14 +89,18 @@ enum SyntheticMesh {
     }
 
     /// The texture points (nil when texture_seed is 0), followed where the PC's TextureTracker
-    /// follows: every other landmark, the nose tip and the eye corners.
+    /// follows: every other landmark, the nose tip and the eye corners, but not the right eye's
+    /// outer corner (33) when lost_corner is 1.
     static func texture(_ p: [String: Double], frame: Int, noise: Double, seed: Int) -> TexturePoints? {
         let textureSeed = Int(p["texture_seed"]!)
         if textureSeed == 0 { return nil }
         let points = project(p, shift: (p["slip_x"]!, p["slip_y"]!), noise: noise, seed: seed, frame: frame,
                              index: textureIndex)
         let corners: Set<Int> = [33, 133, 362, 263]
-        let ok = (0..<468).map { $0 % 2 == 0 || FaceMotion.noseTip.contains($0) || corners.contains($0) }
+        let lostCorner = (p["lost_corner"] ?? 0) == 1
+        let ok = (0..<468).map { i in
+            (i % 2 == 0 || FaceMotion.noseTip.contains(i) || corners.contains(i)) && !(lostCorner && i == 33)
+        }
         return TexturePoints(seed: textureSeed, xy: points.map { Point($0.x, $0.y) }, ok: ok)
     }
 }
