@@ -160,7 +160,7 @@ def _frames(kind: str, count: int, gap_at: int | None) -> list[dict[str, float]]
         if kind == "live_turn_upside_down":  # the eye line's roll jitters across +-180
             p["roll"] = 180.0 + 0.5 * (-1) ** f
         if kind == "live_turn_lost_eye_corner":
-            p["lost_corner"] = 1.0  # no texture pose, so no texture cue: never live
+            p["lost_corner"] = 1.0  # a lost corner keeps its position: still live (PC alike)
         if kind == "live_turn_degenerate_mesh" and f % 20 == 10:
             p["tx"] = math.nan  # a broken mesh (NaN eye distance): not used, not counted
         if gap_at is not None and f >= gap_at:

@@ -306,10 +306,8 @@ class LivenessTracker:
         s = self.settings
         if ref.moment.texture is None or now.texture is None:
             return
-        pose_a, pose_b = texture_pose(ref.moment.texture), texture_pose(now.texture)
-        if pose_a is None or pose_b is None:  # an eye corner the flow lost
-            return
-        (roll_a, size_a), (roll_b, size_b) = pose_a, pose_b
+        roll_a, size_a = texture_pose(ref.moment.texture)
+        roll_b, size_b = texture_pose(now.texture)
         if abs(roll_difference(roll_a, roll_b)) > s.texture_max_roll_deg:
             return
         if min(size_a, size_b) <= 0 or abs(math.log(size_a / size_b)) > s.texture_max_scale_change:

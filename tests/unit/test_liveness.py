@@ -23,7 +23,6 @@ from kiosk.core.face_motion import (
     RIGHT_EYE,
     TexturePoints,
     roll_difference,
-    texture_pose,
 )
 from kiosk.core.liveness import (
     PENDING,
@@ -307,28 +306,6 @@ def test_time_going_backwards_resets() -> None:
 def test_settings_reject_nonsense(bad: dict[str, float]) -> None:
     with pytest.raises(ValueError, match="must be"):
         LivenessSettings(**bad)  # type: ignore[arg-type]
-
-
-def test_a_lost_eye_corner_gives_no_texture_pose_and_no_texture_cue() -> None:
-    """A corner the flow lost keeps its stale position; it must not judge roll and size."""
-    frames = frames_of(45, head_turn)
-    stale = frames[0][0][33, :2]
-    tracker = LivenessTracker()
-    rng = np.random.default_rng(7)
-    ok = np.ones(468, np.bool_)
-    ok[33] = False  # lost since the seed: its position is where it was lost
-    ok.setflags(write=False)
-    results = []
-    for i, (skin, mesh) in enumerate(frames):
-        xy = skin[:, :2].copy()
-        xy[33] = stale
-        points = TexturePoints(1, frozen(xy), ok)
-        assert texture_pose(points) is None
-        noisy = mesh + rng.normal(0.0, 0.3, mesh.shape)
-        results.append(tracker.update(i * STEP_MS, FaceMesh(readonly(noisy), 1.0), points))
-    assert not any(r.live for r in results)
-    assert (results[-1].max_texture, results[-1].max_parallax) == (0.0, 0.0)
-    assert results[-1].frames_seen == 45  # the mesh is still used
 
 
 @pytest.mark.parametrize(

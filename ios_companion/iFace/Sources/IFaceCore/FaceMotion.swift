@@ -49,7 +49,6 @@ public enum FaceMotion {
     static let rightEye = [33, 7, 163, 144, 145, 153, 154, 155, 133, 173, 157, 158, 159, 160, 161, 246]
     static let leftEye = [362, 382, 381, 380, 374, 373, 390, 249, 263, 466, 388, 387, 386, 385, 384, 398]
     static let noseTip = [1, 2, 4, 5, 19, 94, 195]
-    static let eyeCorners = [33, 133, 362, 263]     // outer and inner corners (right eye, then left eye)
     static let lips = [
         0, 13, 14, 17, 37, 39, 40, 61, 78, 80, 81, 82, 84, 87, 88, 91, 95, 146, 178, 181, 185, 191,
         267, 269, 270, 291, 308, 310, 311, 312, 314, 317, 318, 321, 324, 375, 402, 405, 409, 415,
@@ -160,10 +159,9 @@ public enum FaceMotion {
         return NoseShift(texture: moved, mesh: drawn)
     }
 
-    /// (roll in degrees, inter-ocular distance in pixels) of the texture points' eye corners;
-    /// nil when the flow lost any of them (a lost point keeps the stale position it was lost at).
-    public static func texturePose(_ points: TexturePoints) -> (rollDeg: Double, iodPx: Double)? {
-        for i in eyeCorners where !points.ok[i] { return nil }
+    /// (roll in degrees, inter-ocular distance in pixels) of the texture points' eye corners
+    /// (a corner the flow lost keeps the position it was lost at, as on the PC).
+    public static func texturePose(_ points: TexturePoints) -> (rollDeg: Double, iodPx: Double) {
         let right = mean(points.xy, [33, 133]), left = mean(points.xy, [362, 263])
         let dx = left.x - right.x, dy = left.y - right.y
         return (degrees(atan2(dy, dx)), hypot(dx, dy))

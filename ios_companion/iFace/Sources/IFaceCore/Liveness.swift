@@ -149,9 +149,8 @@ public struct LivenessTracker: Sendable {
     private mutating func compareTexture(_ ref: Reference, _ now: Moment) {
         let s = settings
         guard let before = ref.moment.texture, let after = now.texture else { return }
-        // nil: an eye corner the flow lost
-        guard let poseA = FaceMotion.texturePose(before), let poseB = FaceMotion.texturePose(after) else { return }
-        let (rollA, sizeA) = poseA, (rollB, sizeB) = poseB
+        let (rollA, sizeA) = FaceMotion.texturePose(before)
+        let (rollB, sizeB) = FaceMotion.texturePose(after)
         if abs(FaceMotion.rollDifference(rollA, rollB)) > s.textureMaxRollDeg { return }
         if min(sizeA, sizeB) <= 0 || abs(log(sizeA / sizeB)) > s.textureMaxScaleChange { return }
         guard let shift = FaceMotion.noseShift(ref.base, now.pose, after) else { return }
