@@ -7,7 +7,8 @@ rich text, showing local files or stretching the kiosk off its screen.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEasingCurve, QPropertyAnimation, Qt
+from PySide6.QtCore import QEasingCurve, QEvent, QPropertyAnimation, Qt
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QGraphicsOpacityEffect,
     QHeaderView,
@@ -71,3 +72,39 @@ def fit_columns(table: QTableWidget) -> None:
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     header.setSectionResizeMode(table.columnCount() - 1, QHeaderView.ResizeMode.Stretch)
     table.verticalHeader().hide()
+
+
+class WordyTab(QWidget):
+    """A staff tab whose rows hold words: on a language change it retranslates its own labels
+    and reloads its rows at once if on screen, else when next shown (subclasses give
+    `retranslate` and `refresh`)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._stale = True
+
+    def retranslate(self) -> None:
+        """Put this tab's own labels in the current language (then `refresh_when_shown`)."""
+        raise NotImplementedError
+
+    def refresh(self) -> None:
+        """Reload the rows."""
+        raise NotImplementedError
+
+    def refresh_when_shown(self) -> None:
+        """Reload now if on screen, else when next shown."""
+        if self.isVisible():
+            self.refresh()
+        else:
+            self._stale = True
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt override)
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt override)
+        super().showEvent(event)
+        if self._stale:
+            self._stale = False
+            self.refresh()

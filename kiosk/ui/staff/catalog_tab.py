@@ -9,8 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, Qt
-from PySide6.QtGui import QShowEvent
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -20,20 +19,19 @@ from PySide6.QtWidgets import (
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
-    QWidget,
 )
 
 from kiosk.core.catalog_rows import RowError
 from kiosk.errors import KioskError
 from kiosk.store.catalog import Catalog, ImportReport, Product
 from kiosk.ui.money import Money
-from kiosk.ui.widgets import button, fit_columns, label
+from kiosk.ui.widgets import WordyTab, button, fit_columns, label
 
 COLUMNS = 7
 MAX_ERRORS_SHOWN = 12
 
 
-class CatalogTab(QWidget):
+class CatalogTab(WordyTab):
     """A product table; the checkbox in the first column shows or hides a product."""
 
     def __init__(self, catalog: Catalog, audit: Callable[[str, str], None]) -> None:
@@ -42,7 +40,6 @@ class CatalogTab(QWidget):
         self.money = Money()
         self._audit = audit
         self._filling = False
-        self._stale = True
         self.search = QLineEdit()
         self.search.textChanged.connect(self.refresh)
         self.import_button = button("")
@@ -91,25 +88,7 @@ class CatalogTab(QWidget):
                 self.tr("tags"),
             ]
         )
-        self._refresh_when_shown()
-
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt override)
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
-
-    def _refresh_when_shown(self) -> None:
-        """Rows hold words too: reload now if on screen, else when next shown."""
-        if self.isVisible():
-            self.refresh()
-        else:
-            self._stale = True
-
-    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt override)
-        super().showEvent(event)
-        if self._stale:
-            self._stale = False
-            self.refresh()
+        self.refresh_when_shown()
 
     def refresh(self) -> None:
         """Reload the table (every product, or the search hits, hidden ones included)."""

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QShowEvent
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -20,7 +19,6 @@ from PySide6.QtWidgets import (
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
-    QWidget,
 )
 
 from kiosk.errors import KioskError
@@ -30,12 +28,12 @@ from kiosk.store.people import PeopleStore
 from kiosk.store.people_records import PersonSummary
 from kiosk.ui.keyboard import ask_text
 from kiosk.ui.staff.bundle_dialogs import BundleDialogs
-from kiosk.ui.widgets import button, confirm, fit_columns, label
+from kiosk.ui.widgets import WordyTab, button, confirm, fit_columns, label
 
 COLUMNS = 7
 
 
-class GalleryTab(QWidget):
+class GalleryTab(WordyTab):
     """A searchable table of enrolled people with the staff actions on them."""
 
     sig_changed = Signal()  # people were added, renamed or forgotten: rebuild the gallery
@@ -53,7 +51,6 @@ class GalleryTab(QWidget):
         self.embedding = embedding
         self.staff = staff
         self.language = "en"  # the on-screen keyboard's layout in prompts
-        self._stale = True
         self.search = QLineEdit()
         self.search.textChanged.connect(self.refresh)
         self.table = QTableWidget(0, COLUMNS)
@@ -120,25 +117,7 @@ class GalleryTab(QWidget):
         )
         for widget, text in zip(self._actions, texts, strict=True):
             widget.setText(text)
-        self._refresh_when_shown()
-
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt override)
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
-
-    def _refresh_when_shown(self) -> None:
-        """Rows hold words too: reload now if on screen, else when next shown."""
-        if self.isVisible():
-            self.refresh()
-        else:
-            self._stale = True
-
-    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt override)
-        super().showEvent(event)
-        if self._stale:
-            self._stale = False
-            self.refresh()
+        self.refresh_when_shown()
 
     def refresh(self) -> None:
         """Reload the table (filtered by the search text)."""
