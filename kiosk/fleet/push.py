@@ -10,7 +10,7 @@ than the one pushed, it comes back at once and replaces the local one.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import psycopg
 
@@ -124,10 +124,7 @@ def push_templates(
             )
             for t in templates
         ]
-        with central.translated(), conn.transaction():
-            central.begin_push(conn)
-            central.executemany(conn, query, rows)
-        local.outbox.mark_synced("templates", [t.uid for t in templates])
+        _write_owned(conn, local, "templates", query, rows=rows, uids=[t.uid for t in templates])
         total += len(templates)
         on_batch("templates", total)
     return total
@@ -154,10 +151,7 @@ def push_consents_and_photos(
             )
             for c in found
         ]
-        with central.translated(), conn.transaction():
-            central.begin_push(conn)
-            central.executemany(conn, query, rows)
-        local.outbox.mark_synced("consents", [c.uid for c in found])
+        _write_owned(conn, local, "consents", query, rows=rows, uids=[c.uid for c in found])
         consents += len(found)
         on_batch("consents", consents)
     photos = 0
@@ -172,10 +166,23 @@ def push_consents_and_photos(
             )
             for f in kept
         ]
-        with central.translated(), conn.transaction():
-            central.begin_push(conn)
-            central.executemany(conn, query, rows)
-        local.outbox.mark_synced("photos", [f.uid for f in kept])
+        _write_owned(conn, local, "photos", query, rows=rows, uids=[f.uid for f in kept])
         photos += len(kept)
         on_batch("photos", photos)
     return consents, photos
+
+
+def _write_owned(
+    conn: psycopg.Connection[Row],
+    local: LocalKiosk,
+    table: str,
+    query: str,
+    *,
+    rows: Sequence[Row],
+    uids: list[str],
+) -> None:
+    """One batch of rows a person owns, in one transaction; marked pushed only once committed."""
+    with central.translated(), conn.transaction():
+        central.begin_push(conn)
+        central.executemany(conn, query, rows)
+    local.outbox.mark_synced(table, uids)
