@@ -86,11 +86,12 @@ class OrtBlazeFaceDetector:
         boxes = shapes.index((1, count, coords))
         return boxes, 1 - boxes
 
-    def detect(self, image_bgr: ImageBGR) -> tuple[FaceBox, ...]:
+    def detect(self, image_bgr: ImageBGR, min_score: float | None = None) -> tuple[FaceBox, ...]:
         """Faces in one frame, most confident first.
 
         Args:
             image_bgr: uint8 (H, W, 3) BGR frame.
+            min_score: this call's detection threshold (the detector's `min_score` when None).
 
         Raises:
             InputError: the frame is not an (H, W, 3) uint8 array.
@@ -111,7 +112,7 @@ class OrtBlazeFaceDetector:
             outputs[self._score_output][0],
             self._anchors,
             self._decode,
-            self.min_score,
+            self.min_score if min_score is None else min_score,
         )
         return _to_faces(weighted_nms(found, self.nms_iou), box, width, height)
 

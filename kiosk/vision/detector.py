@@ -24,8 +24,11 @@ class FaceDetector(Protocol):
         """The manifest entry of the model it runs."""
         ...
 
-    def detect(self, image_bgr: ImageBGR) -> tuple[FaceBox, ...]:
-        """Faces in one uint8 (H, W, 3) BGR frame, most confident first."""
+    def detect(self, image_bgr: ImageBGR, min_score: float | None = None) -> tuple[FaceBox, ...]:
+        """Faces in one uint8 (H, W, 3) BGR frame, most confident first.
+
+        `min_score` replaces the manifest's detection threshold for this call.
+        """
         ...
 
     def close(self) -> None:
@@ -52,9 +55,11 @@ class MultiFaceDetector:
         """The first detector's manifest entry (input size used for blank warm-up frames)."""
         return self.detectors[0].spec
 
-    def detect(self, image_bgr: ImageBGR) -> tuple[FaceBox, ...]:
+    def detect(self, image_bgr: ImageBGR, min_score: float | None = None) -> tuple[FaceBox, ...]:
         """Faces from every model, overlapping boxes merged (the most confident kept)."""
-        return self.merge(self.detect_each(image_bgr))
+        if min_score is None:
+            return self.merge(self.detect_each(image_bgr))
+        return self.merge([d.detect(image_bgr, min_score) for d in self.detectors])
 
     def detect_each(
         self, image_bgr: ImageBGR, use: Sequence[bool] | None = None

@@ -50,6 +50,8 @@ class FinderRules:
         mirror_iou: IoU with a detection in the mirrored frame that confirms a face.
         still_pad: border added around a still photo, as a fraction of its longer side.
         still_min_side_px: a padded still smaller than this is enlarged to it.
+        last_look_score: on the last framing of a still, detections down to this score are
+            taken when the mesh confirms them (presence >= second_presence).
         scan_every: camera frames: detectors after the first run on every this many frames
             (and on every frame while a face only they find is in view).
     """
@@ -61,6 +63,7 @@ class FinderRules:
     mirror_iou: float = 0.65
     still_pad: float = 0.25
     still_min_side_px: int = 320
+    last_look_score: float = 0.35
     scan_every: int = 3
 
     @classmethod

@@ -57,8 +57,12 @@ class TasksFaceDetector:
         with native_stderr_silenced():
             self._detector = vision.FaceDetector.create_from_options(options)
 
-    def detect(self, image_bgr: ImageBGR) -> tuple[FaceBox, ...]:
-        """Faces in one BGR frame, most confident first, boxes clipped to the frame."""
+    def detect(self, image_bgr: ImageBGR, min_score: float | None = None) -> tuple[FaceBox, ...]:
+        """Faces in one BGR frame, most confident first, boxes clipped to the frame.
+
+        A `min_score` above the threshold the task was built with drops weaker faces; one
+        below it cannot bring back what the task already left out.
+        """
         height, width = image_bgr.shape[:2]
         rgb = np.ascontiguousarray(cv2.cvtColor(image_bgr, cv2.COLOR_BGR2RGB))
         result = self._detector.detect(mp.Image(image_format=mp.ImageFormat.SRGB, data=rgb))
@@ -71,6 +75,8 @@ class TasksFaceDetector:
             if x2 <= x1 or y2 <= y1:
                 continue
             score = min(1.0, max(0.0, float(det.categories[0].score)))
+            if min_score is not None and score < min_score:
+                continue
             keypoints = tuple((kp.x * width, kp.y * height) for kp in det.keypoints or ())
             faces.append(FaceBox(xyxy=(x1, y1, x2, y2), score=score, keypoints_xy=keypoints))
         faces.sort(key=lambda f: f.score, reverse=True)

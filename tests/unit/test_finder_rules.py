@@ -22,9 +22,9 @@ class FakeDetector:
     def spec(self) -> Any:
         return None
 
-    def detect(self, image_bgr: Any) -> tuple[FaceBox, ...]:
+    def detect(self, image_bgr: Any, min_score: float | None = None) -> tuple[FaceBox, ...]:
         self.calls += 1
-        return tuple(self.boxes)
+        return tuple(b for b in self.boxes if min_score is None or b.score >= min_score)
 
     def close(self) -> None:
         return None
@@ -112,3 +112,46 @@ def test_stills_always_run_every_detector() -> None:
     for _ in range(4):
         finder.find(IMAGE, still=True)
     assert second.calls == 4
+
+
+class ThresholdDetector(FakeDetector):
+    """Like a real detector: boxes below its own threshold only when asked for by min_score."""
+
+    def detect(self, image_bgr: Any, min_score: float | None = None) -> tuple[FaceBox, ...]:
+        return super().detect(image_bgr, 0.5 if min_score is None else min_score)
+
+
+class SureMesh(FakeMesh):
+    """The same presence for every box."""
+
+    def __init__(self, presence: float) -> None:
+        super().__init__()
+        self.presence = presence
+
+    def landmarks(self, image_bgr: Any, face: FaceBox, margin: float | None = None) -> FaceMesh:
+        mesh = super().landmarks(image_bgr, face, margin)
+        return FaceMesh(mesh.points_xyz, self.presence)
+
+
+def _weak_finder(presence: float) -> FaceFinder:
+    small_photo_box = FaceBox((40.0, 40.0, 200.0, 200.0), 0.45)  # a masked face filling it
+    detector, mesh = ThresholdDetector([small_photo_box]), SureMesh(presence)
+    return FaceFinder(detector, cast(OrtFaceMesh, mesh), FinderRules())
+
+
+SMALL_PHOTO = np.zeros((72, 72, 3), np.uint8)
+
+
+def test_a_still_takes_a_weak_detection_the_mesh_is_sure_of_on_its_last_look() -> None:
+    (face,) = _weak_finder(presence=0.9).find(SMALL_PHOTO, still=True)
+    x1, y1, x2, y2 = face.box.xyxy
+    assert 0 <= x1 < x2 <= 72 and 0 <= y1 < y2 <= 72  # mapped back into the photo
+    assert face.box.score == 0.45
+
+
+def test_a_weak_detection_the_mesh_doubts_stays_no_face() -> None:
+    assert _weak_finder(presence=0.3).find(SMALL_PHOTO, still=True) == ()
+
+
+def test_camera_frames_never_take_weak_detections() -> None:
+    assert _weak_finder(presence=0.9).find(SMALL_PHOTO) == ()
