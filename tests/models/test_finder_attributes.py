@@ -15,7 +15,7 @@ from kiosk.core.mask import MaskFusion
 from kiosk.core.types import WITH_MASK, ClassScores
 from kiosk.vision.classify import OrtFaceClassifier
 from kiosk.vision.finder_records import largest
-from kiosk.vision.mask_cue import lower_face_contrast, read_masks
+from kiosk.vision.mask_cue import lower_face_cues, read_masks
 from kiosk.vision.models import VisionModels
 from kiosk.vision.runtime import crop_face
 from tests.models.conftest import SINGLE_FACE_PHOTOS, read_image
@@ -72,18 +72,31 @@ def test_mask_answer_on_public_domain_photos(
     assert (scores.top == WITH_MASK) is masked
 
 
-def test_a_drawn_mask_changes_the_lower_face_colour(
+def test_a_drawn_mask_changes_the_lower_face_colour_and_hides_its_skin(
     vision_models: VisionModels, faces_dir: Path
 ) -> None:
     bare = read_image(faces_dir / "obama/obama_1.jpg")
     face = largest(vision_models.finder.find(bare))
     assert face is not None
     covered = bare.copy()
-    mouth = face.mesh.points_xyz[[61, 291, 152, 164], :2].astype(np.int32)
-    cv2.fillPoly(covered, [cv2.convexHull(mouth)], (230, 200, 90))
-    assert lower_face_contrast(covered, face.box, face.mesh) > 2 * lower_face_contrast(
-        bare, face.box, face.mesh
+    lower = face.mesh.points_xyz[[205, 425, 152, 58, 288, 2], :2].astype(np.int32)
+    cv2.fillPoly(covered, [cv2.convexHull(lower)], (230, 200, 90))
+    before = lower_face_cues(bare, face.box, face.mesh)
+    after = lower_face_cues(covered, face.box, face.mesh)
+    assert before is not None and after is not None
+    assert after.colour_contrast > 2 * before.colour_contrast
+    assert before.skin_fraction > 0.5
+    assert after.skin_fraction < 0.2
+
+
+def test_a_grey_photo_has_no_colour_cues(vision_models: VisionModels, faces_dir: Path) -> None:
+    image = read_image(faces_dir / "obama/obama_1.jpg")
+    grey = np.asarray(
+        cv2.cvtColor(cv2.cvtColor(image, cv2.COLOR_BGR2GRAY), cv2.COLOR_GRAY2BGR), np.uint8
     )
+    face = largest(vision_models.finder.find(grey))
+    assert face is not None
+    assert lower_face_cues(grey, face.box, face.mesh) is None
 
 
 def test_blendshapes_see_a_smile(vision_models: VisionModels, faces_dir: Path) -> None:
@@ -121,8 +134,8 @@ def test_the_mirrored_mask_crop_is_read_only_for_an_unsure_answer(
         batches.clear()
         answer = read_masks(mask, image, (face,))[0]
         single = read(mask.prepare([crop_face(image, face.box.xyxy, mask.spec.input)]))[0]
-        colour = lower_face_contrast(image, face.box, face.mesh)
-        unsure = abs(fusion.with_mask_logit(single.prob(WITH_MASK), face.presence, colour)) < 2.5
+        cues = lower_face_cues(image, face.box, face.mesh)
+        unsure = abs(fusion.with_mask_logit(single.prob(WITH_MASK), cues)) < 2.5
         assert batches == ([1, 1] if unsure else [1])
         both = read_masks(always, image, (face,))[0]  # the crop and its mirror, every time
         assert answer.top == both.top

@@ -11,7 +11,7 @@ import pytest
 
 from kiosk.core.blendshape_input import SUBSET, blendshape_input, with_irises
 from kiosk.core.expression import CONFUSED, ExpressionRule, mean_of
-from kiosk.core.mask import MaskFusion
+from kiosk.core.mask import MaskCues, MaskFusion
 from kiosk.core.scoring import NO_FACE, ImageRow, rows_csv, score_by_source, worst_errors
 from kiosk.core.types import ClassScores
 
@@ -26,28 +26,44 @@ def _mask(p: float) -> ClassScores:
 
 
 def test_default_fusion_passes_the_classifier_through() -> None:
-    fused = MaskFusion().fuse(_mask(0.3), presence=0.99)
+    fused = MaskFusion().fuse(_mask(0.3), MaskCues(5.0, 0.8))
     assert fused.prob("with_mask") == pytest.approx(0.3, abs=1e-6)
     assert sum(fused.probs) == pytest.approx(1.0)
 
 
-def test_low_presence_and_colour_contrast_raise_the_mask_probability() -> None:
-    fusion = MaskFusion(classifier=1.3, presence=-0.66, colour=1.3, bias=4.6)
-    bare = fusion.with_mask_prob(0.2, presence=1.0, colour_contrast=4.0)
+def test_without_cues_the_classifier_decides_alone() -> None:
+    fusion = MaskFusion(classifier=1.06, colour=0.54, skin=-4.79, bias=3.13)
+    assert fusion.with_mask_prob(0.3, None) == pytest.approx(0.3, abs=1e-6)
+    assert fusion.fuse(_mask(0.7), None).top == "with_mask"
+
+
+def test_colour_contrast_and_missing_skin_raise_the_mask_probability() -> None:
+    fusion = MaskFusion(classifier=1.06, colour=0.54, skin=-4.79, bias=3.13)
+    bare = fusion.with_mask_prob(0.05, MaskCues(5.0, 0.8))
     assert bare < 0.5
-    assert fusion.with_mask_prob(0.2, presence=0.05, colour_contrast=4.0) > bare
-    assert fusion.with_mask_prob(0.2, presence=1.0, colour_contrast=40.0) > bare
+    assert fusion.with_mask_prob(0.05, MaskCues(40.0, 0.8)) > bare
+    assert fusion.with_mask_prob(0.05, MaskCues(5.0, 0.0)) > bare
+    # A patterned mask the classifier misses: lower face far from the forehead, no skin.
+    assert fusion.with_mask_prob(0.05, MaskCues(30.0, 0.0)) > 0.5
 
 
 @pytest.mark.parametrize("p", [0.0, 1.0, float("1e-30")])
 def test_fusion_stays_finite_at_the_extremes(p: float) -> None:
-    value = MaskFusion(classifier=50.0, bias=50.0).with_mask_prob(p, presence=p)
+    value = MaskFusion(classifier=50.0, skin=-50.0, bias=50.0).with_mask_prob(p, MaskCues(0, p))
     assert math.isfinite(value) and 0.0 <= value <= 1.0
+
+
+@pytest.mark.parametrize(
+    ("contrast", "skin"), [(-1.0, 0.5), (float("nan"), 0.5), (float("inf"), 0.5), (5.0, 1.5)]
+)
+def test_cues_out_of_range_are_refused(contrast: float, skin: float) -> None:
+    with pytest.raises(ValueError, match="must be"):
+        MaskCues(contrast, skin)
 
 
 def test_fusion_weights_come_from_the_manifest_thresholds() -> None:
     fusion = MaskFusion.from_thresholds({"fusion_classifier": 2.0, "fusion_bias": -1.0})
-    assert (fusion.classifier, fusion.presence, fusion.colour, fusion.bias) == (2.0, 0.0, 0.0, -1.0)
+    assert (fusion.classifier, fusion.colour, fusion.skin, fusion.bias) == (2.0, 0.0, 0.0, -1.0)
 
 
 def _emotion(top: str) -> ClassScores:
