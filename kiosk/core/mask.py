@@ -28,7 +28,8 @@ from kiosk.core.types import WITH_MASK, ClassScores
 _EPS = 1e-4
 
 
-def _logit(p: float) -> float:
+def logit(p: float) -> float:
+    """Log-odds of a probability, clamped to [1e-4, 1 - 1e-4] as the fusion reads it."""
     p = min(1.0 - _EPS, max(_EPS, p))
     return math.log(p / (1.0 - p))
 
@@ -83,8 +84,8 @@ class MaskFusion:
     def with_mask_logit(self, classifier_prob: float, cues: MaskCues | None) -> float:
         """Fused log-odds that the face wears a mask (0 is the decision point)."""
         if cues is None:
-            return _logit(classifier_prob)
-        z = self.classifier * _logit(classifier_prob) + self.colour * cues.colour_contrast / 10.0
+            return logit(classifier_prob)
+        z = self.classifier * logit(classifier_prob) + self.colour * cues.colour_contrast / 10.0
         return z + self.skin * cues.skin_fraction + self.bias
 
     def with_mask_prob(self, classifier_prob: float, cues: MaskCues | None) -> float:

@@ -57,19 +57,24 @@ class MultiFaceDetector:
 
     def detect(self, image_bgr: ImageBGR, min_score: float | None = None) -> tuple[FaceBox, ...]:
         """Faces from every model, overlapping boxes merged (the most confident kept)."""
-        if min_score is None:
-            return self.merge(self.detect_each(image_bgr))
-        return self.merge([d.detect(image_bgr, min_score) for d in self.detectors])
+        return self.merge(self.detect_each(image_bgr, min_score=min_score))
 
     def detect_each(
-        self, image_bgr: ImageBGR, use: Sequence[bool] | None = None
+        self,
+        image_bgr: ImageBGR,
+        use: Sequence[bool] | None = None,
+        *,
+        min_score: float | None = None,
     ) -> tuple[tuple[FaceBox, ...], ...]:
-        """Each model's faces, in the order of `detectors`; () for a model `use` leaves out."""
+        """Each model's faces, in the order of `detectors`; () for a model `use` leaves out.
+
+        `min_score` replaces every model's own detection threshold for this call.
+        """
         wanted = [True] * len(self.detectors) if use is None else list(use)
         if len(wanted) != len(self.detectors):
             raise ValueError(f"use names {len(wanted)} detectors, there are {len(self.detectors)}")
         return tuple(
-            d.detect(image_bgr) if run else ()
+            d.detect(image_bgr, min_score) if run else ()
             for d, run in zip(self.detectors, wanted, strict=True)
         )
 

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import math
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -35,6 +34,7 @@ import numpy as np
 import numpy.typing as npt
 
 from kiosk.camera.sources import read_image
+from kiosk.core.mask import logit
 from kiosk.core.splits import read_split
 from kiosk.core.types import WITH_MASK
 from kiosk.vision.finder_records import FoundFace, largest
@@ -64,11 +64,6 @@ class Example:
     classifier: float  # with_mask probability, crop and mirror averaged
     colour_contrast: float
     skin_fraction: float
-
-
-def _logit(p: float) -> float:
-    p = min(1 - 1e-4, max(1e-4, p))
-    return math.log(p / (1 - p))
 
 
 def _example(
@@ -127,7 +122,7 @@ def camera_faces(models: VisionModels, faces_dir: Path) -> Iterator[Example]:
 def design(examples: list[Example]) -> tuple[Floats, Floats]:
     """Columns: classifier logit, colour contrast / 10, skin fraction, 1; and the labels."""
     x = np.array(
-        [[_logit(e.classifier), e.colour_contrast / 10, e.skin_fraction, 1.0] for e in examples]
+        [[logit(e.classifier), e.colour_contrast / 10, e.skin_fraction, 1.0] for e in examples]
     )
     return x, np.array([float(e.masked) for e in examples])
 
@@ -149,15 +144,17 @@ def fit(x: Floats, y: Floats) -> Floats:
 
 
 def cross_validated(x: Floats, y: Floats, camera: Floats) -> tuple[Floats, Floats]:
-    """Out-of-fold log-odds of the photos (mean of 3 seeds x 5 folds); camera faces always in."""
-    z = np.zeros(len(y))
+    """Out-of-fold log-odds of the photos (mean of 3 seeds x 5 folds), and the camera faces'
+    log-odds averaged over the same 15 fits (each fit saw every camera face: in-sample)."""
+    z, z_camera = np.zeros(len(y)), np.zeros(len(camera))
     for seed in range(3):
         order = np.random.default_rng(seed).permutation(len(y))
         for fold in np.array_split(order, 5):
             rest = np.setdiff1d(order, fold)
             w = fit(np.vstack([x[rest], camera]), np.r_[y[rest], np.zeros(len(camera))])
             z[fold] += x[fold] @ w / 3
-    return z, y
+            z_camera += camera @ w / 15
+    return z, z_camera
 
 
 def decision_point(z_photos: Floats, y: Floats, z_camera: Floats) -> float:
@@ -196,8 +193,8 @@ def main() -> None:
     x, y = design([e for e in examples if e.kind == "photo"])
     camera, _ = design([e for e in examples if e.kind == "camera"])
     w = fit(np.vstack([x, camera]), np.r_[y, np.zeros(len(camera))])
-    z_cv, _ = cross_validated(x, y, camera)
-    report("cross-validated", z_cv, y, camera @ w)
+    z_cv, z_camera_cv = cross_validated(x, y, camera)
+    report("cross-validated", z_cv, y, z_camera_cv)
     report("fitted", x @ w, y, camera @ w)
     point = decision_point(x @ w, y, camera @ w)
     print(f"photos {len(y)} ({int(y.sum())} masked), camera faces {len(camera)}")

@@ -155,3 +155,10 @@ def test_a_weak_detection_the_mesh_doubts_stays_no_face() -> None:
 
 def test_camera_frames_never_take_weak_detections() -> None:
     assert _weak_finder(presence=0.9).find(SMALL_PHOTO) == ()
+
+
+def test_a_per_call_threshold_reaches_every_detector_of_a_multi_detector() -> None:
+    weak, strong = FaceBox((10.0, 10.0, 60.0, 60.0), 0.4), FaceBox((200.0, 10.0, 300.0, 110.0), 0.9)
+    multi = MultiFaceDetector([ThresholdDetector([weak]), ThresholdDetector([strong])])
+    assert multi.detect(IMAGE) == (strong,)
+    assert multi.detect(IMAGE, min_score=0.35) == (strong, weak)
