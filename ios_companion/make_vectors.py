@@ -42,6 +42,7 @@ from vectors_logic import (
     valence_vectors,
     vote_vectors,
 )
+from vectors_mask import mask_vectors
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -263,6 +264,7 @@ def write_all(out: Path) -> list[Path]:
         "liveness.json": liveness_vectors(),
         "rules.json": rules_vectors(),
         "pin.json": pin_vectors(),
+        "mask.json": mask_vectors(manifest),
     }
     for name, body in documents.items():
         (out / name).write_text(_dumps(body) + "\n", "utf-8")

@@ -14,7 +14,7 @@ struct FrameOutcome: Sendable {
 ///   Vision face rectangles -> face_mesh on each (presence confirms weak detections; trusted
 ///   landmarks drive alignment, pose and liveness) -> TrackBook.plan (tracker + the PC schedule)
 ///   -> face_embedder / emotion / mask only where planned -> TrackBook.record (vote with split,
-///   smoothed emotion, mask, liveness from the mesh and the texture points a TextureFollower per
+///   smoothed emotion, mask (classifier fused with colour cues), liveness from the mesh and the texture points a TextureFollower per
 ///   track follows by optical flow) -> FrameOutcome.
 /// Until a gallery is imported there is nobody to recognise: embeddings are skipped.
 actor FrameAnalyzer {
@@ -53,7 +53,7 @@ actor FrameAnalyzer {
         }
         let plans = book.plan(candidates, nowMs: frame.timestampMs)
         let needsChip = !gallery.people.isEmpty && plans.contains { $0.embed }
-        let rgb = needsChip ? ModelRunner.rgb(frame) : nil
+        let rgb = needsChip || plans.contains(where: { $0.mask }) ? ModelRunner.rgb(frame) : nil   // mask: ~1 Hz
         let largest = plans.max { $0.box.width < $1.box.width }?.trackId
         let grey = plans.isEmpty ? nil : GreyImage.fromBGRA(frame.bgra, width: frame.width, height: frame.height,
                                                              bytesPerRow: frame.bytesPerRow)
@@ -69,7 +69,7 @@ actor FrameAnalyzer {
         let readings = plans.map { plan -> TrackReading in
             var reading = TrackReading(texture: textures[plan.trackId])
             let candidate = candidates[plan.candidate]
-            if plan.embed, let rgb, let mesh = candidate.mesh {
+            if plan.embed, needsChip, let rgb, let mesh = candidate.mesh {
                 reading.descriptor = try? models.descriptor(rgb, mesh: mesh)
                 let pose = FaceQuality.headPose(mesh)
                 reading.weight = FaceQuality.recognitionWeight(sizePx: plan.box.width, yawDegrees: pose.yaw,
@@ -81,7 +81,14 @@ actor FrameAnalyzer {
                 }
                 reading.emotion = probs
             }
-            if plan.mask { reading.withMask = try? models.maskProbability(image, box: plan.box) }
+            if plan.mask, let classifier = try? models.maskProbability(image, box: plan.box) {
+                // As the PC (kiosk/vision/mask_cue.py): the classifier fused with the lower face's colour cues.
+                var cues: MaskCues?
+                if let rgb, let mesh = candidate.mesh {
+                    cues = LowerFaceCues.cues(rgb, box: plan.box, mesh: mesh.map { point in Point(point.x, point.y) })
+                }
+                reading.withMask = models.maskFusion.withMaskProbability(classifier: classifier, cues: cues)
+            }
             return reading
         }
         let tracks = book.record(plans, readings, candidates: candidates, gallery: gallery, nowMs: frame.timestampMs)

@@ -14,6 +14,7 @@ final class ModelRunner {
     let meshThresholds: MeshThresholds
     let emotionLabels: [String]
     let valenceRule: ValenceRule
+    let maskFusion: MaskFusion
     private let embedder: MLModel, mesh: MLModel, emotion: MLModel, mask: MLModel
     private let meshEntry: ModelEntry, embedEntry: ModelEntry, emotionEntry: ModelEntry, maskEntry: ModelEntry
 
@@ -46,6 +47,7 @@ final class ModelRunner {
         meshThresholds = MeshThresholds(meshEntry.thresholds)
         emotionLabels = emotionEntry.labels
         valenceRule = ValenceRule(weights: emotionEntry.valence ?? [:], threshold: emotionEntry.thresholds["valence"] ?? 0.25)
+        maskFusion = MaskFusion(maskEntry.thresholds)
     }
 
     private static func load(_ entry: ModelEntry, bundle: Bundle, config: MLModelConfiguration) throws -> MLModel {
