@@ -3,11 +3,11 @@ import Foundation
 /// On TrueDepth iPads ARKit measures 52 blendshapes with the same names as MediaPipe's Face
 /// Landmarker (the app maps ARFaceAnchor.BlendShapeLocation to these names). This turns the few
 /// that carry expression into evidence over the emotion model's seven labels and mixes it with the
-/// model's probabilities before smoothing. The PC kiosk has no blendshape rule yet (issue "Faces
-/// in the wild"); until it is calibrated on labelled examples there, `weight` stays moderate and
-/// the mapping is DESIGN.md's list: smile -> happy; frown -> sad; brow lowerer, inner brow raise
-/// and lip press -> the labels the kiosk displays as "confused" (disgust, fear); wide eyes with an
-/// open jaw -> surprise.
+/// model's probabilities before smoothing; the iPad screen shows only the valence of the result.
+/// The mapping is DESIGN.md's list, not calibrated: smile -> happy; frown -> sad; brow lowerer,
+/// inner brow raise and lip press -> disgust and fear; wide eyes with an open jaw -> surprise.
+/// The PC's shopper-facing "confused" is a different, validated rule over the same blendshapes
+/// (kiosk/core/expression.py); the iPad shows no expression and does not port it.
 public enum BlendshapeEmotion {
     public static let names = [
         "mouthSmileLeft", "mouthSmileRight", "mouthFrownLeft", "mouthFrownRight", "browDownLeft", "browDownRight",
