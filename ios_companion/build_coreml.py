@@ -351,6 +351,7 @@ def _spec_entry(plan: ModelPlan, path: Path, sha256: str, fix: str, diff: float)
             else "raw 0..255 pixels (the graph subtracts dlib's means and divides by 256)",
             "crop_margin": inp.crop_margin,
             "crop_square": inp.crop_square,
+            "flip_average": inp.flip_average,
         },
         "outputs": outputs,
         "labels": list(plan.labels),

@@ -5,7 +5,8 @@
 - `faces`: `kiosk.vision.mask_cue.lower_face_cues` on small synthetic faces (bare, dark skin, a
   plain mask, a skin-toned patterned mask, a grey photo, a face cut by the frame edge), pixels
   stored as base64 RGB;
-- `fused`: `kiosk.core.mask.MaskFusion` with the manifest's weights.
+- `fused`: `kiosk.core.mask.MaskFusion` with the manifest's weights, and whether the answer is
+  unsure enough to read the mirrored crop too (`mirror_within`, as `read_masks`).
 
 The pixels come from splitmix64 noise (vectors_logic.unit_noise), so the files do not depend on a
 random generator's version.
@@ -142,6 +143,7 @@ def mask_vectors(manifest: Manifest) -> dict[str, Any]:
     """Lab table, cues on synthetic faces and fused answers (see the module docstring)."""
     thresholds = dict(manifest.get("mask").thresholds)
     fusion = MaskFusion.from_thresholds(thresholds)
+    within = thresholds["mirror_within"]
     faces = [
         _face_case("bare", _face(1, SKIN, None), BOX),
         _face_case("dark skin, bare", _face(2, DARK_SKIN, None), BOX),
@@ -160,10 +162,15 @@ def mask_vectors(manifest: Manifest) -> dict[str, Any]:
                     "cues": None if cues is None else [cues.colour_contrast, cues.skin_fraction],
                     "logit": r(z),
                     "prob": r(fusion.with_mask_prob(p, cues)),
+                    "unsure": abs(z) < within,
                 }
             )
     return {
-        "thresholds": {k: thresholds[k] for k in sorted(thresholds) if k.startswith("fusion_")},
+        "thresholds": {
+            k: thresholds[k]
+            for k in sorted(thresholds)
+            if k.startswith("fusion_") or k == "mirror_within"
+        },
         "lab": _lab_table(),
         "faces": faces,
         "fused": fused,

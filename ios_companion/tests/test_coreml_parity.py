@@ -199,6 +199,7 @@ def test_models_json_describes_every_model(built: Path, plans: dict[str, ModelPl
         assert entry["input"]["name"] == plan.input.name
         assert entry["labels"] == list(plan.labels)
         assert [o["name"] for o in entry["outputs"]] == list(EXPECTED_OUTPUTS[key])
+        assert entry["input"]["flip_average"] == plan.input.flip_average
     embedder = entries["face_embedder"]
     assert embedder["input"]["scale"] == 1.0 and embedder["input"]["bias"] == [0.0, 0.0, 0.0]
     assert (

@@ -81,11 +81,17 @@ actor FrameAnalyzer {
                 }
                 reading.emotion = probs
             }
-            if plan.mask, let classifier = try? models.maskProbability(image, box: plan.box) {
-                // As the PC (kiosk/vision/mask_cue.py): the classifier fused with the lower face's colour cues.
+            if plan.mask, var classifier = try? models.maskProbability(image, box: plan.box) {
+                // As the PC (kiosk/vision/mask_cue.py read_masks): the classifier fused with the lower
+                // face's colour cues, the mirrored crop averaged in when the answer is unsure.
                 var cues: MaskCues?
                 if let rgb, let mesh = candidate.mesh {
                     cues = LowerFaceCues.cues(rgb, box: plan.box, mesh: mesh.map { point in Point(point.x, point.y) })
+                }
+                if let within = models.maskMirrorWithin,
+                   models.maskFusion.isUnsure(classifier: classifier, cues: cues, within: within),
+                   let mirrored = try? models.maskProbability(image, box: plan.box, mirrored: true) {
+                    classifier = (classifier + mirrored) / 2
                 }
                 reading.withMask = models.maskFusion.withMaskProbability(classifier: classifier, cues: cues)
             }

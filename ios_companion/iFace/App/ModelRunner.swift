@@ -15,6 +15,8 @@ final class ModelRunner {
     let emotionLabels: [String]
     let valenceRule: ValenceRule
     let maskFusion: MaskFusion
+    /// Read the mirrored mask crop too when the fused log-odds lie within this (nil: never).
+    let maskMirrorWithin: Double?
     private let embedder: MLModel, mesh: MLModel, emotion: MLModel, mask: MLModel
     private let meshEntry: ModelEntry, embedEntry: ModelEntry, emotionEntry: ModelEntry, maskEntry: ModelEntry
 
@@ -48,6 +50,7 @@ final class ModelRunner {
         emotionLabels = emotionEntry.labels
         valenceRule = ValenceRule(weights: emotionEntry.valence ?? [:], threshold: emotionEntry.thresholds["valence"] ?? 0.25)
         maskFusion = MaskFusion(maskEntry.thresholds)
+        maskMirrorWithin = maskEntry.input.flipAverage == true ? maskEntry.thresholds["mirror_within"] ?? .infinity : nil
     }
 
     private static func load(_ entry: ModelEntry, bundle: Bundle, config: MLModelConfiguration) throws -> MLModel {
@@ -113,11 +116,11 @@ final class ModelRunner {
         return emotionLabels.map { probs[$0] ?? 0 }
     }
 
-    /// P(with_mask) for the face.
-    func maskProbability(_ frame: CGImage, box: Box) throws -> Double? {
+    /// The classifier's P(with_mask) for the face's crop, or for its mirror image.
+    func maskProbability(_ frame: CGImage, box: Box, mirrored: Bool = false) throws -> Double? {
         let geometry = crop(frame, box: box, entry: maskEntry)
         guard geometry.isUsable else { return nil }
-        return try classify(mask, entry: maskEntry, frame, geometry)["with_mask"]
+        return try classify(mask, entry: maskEntry, frame, geometry, mirrored: mirrored)["with_mask"]
     }
 
     /// Sharpness of the grey face box at 96 px wide (kiosk/vision/runtime.py grey_face).
@@ -136,8 +139,8 @@ final class ModelRunner {
     }
 
     private func classify(_ model: MLModel, entry: ModelEntry, _ frame: CGImage,
-                          _ geometry: CropGeometry) throws -> [String: Double] {
-        let value = try Self.image(frame, geometry: geometry, grey: entry.input.colour == "GRAY")
+                          _ geometry: CropGeometry, mirrored: Bool = false) throws -> [String: Double] {
+        let value = try Self.image(frame, geometry: geometry, grey: entry.input.colour == "GRAY", mirrored: mirrored)
         let out = try model.prediction(from: MLDictionaryFeatureProvider(dictionary: [entry.input.name: value]))
         let probs = out.featureValue(for: "label_probs")?.dictionaryValue as? [String: NSNumber] ?? [:]
         return probs.mapValues(\.doubleValue)
@@ -145,10 +148,12 @@ final class ModelRunner {
 
     // MARK: pixels
 
-    /// The crop of `geometry` at the model's input size, as a feature value.
-    static func image(_ frame: CGImage, geometry: CropGeometry, grey: Bool) throws -> MLFeatureValue {
+    /// The crop of `geometry` at the model's input size (mirrored left to right if asked), as a
+    /// feature value.
+    static func image(_ frame: CGImage, geometry: CropGeometry, grey: Bool, mirrored: Bool = false) throws -> MLFeatureValue {
         let w = geometry.inputWidth, h = geometry.inputHeight
-        let bytes = try pixels(frame, geometry: geometry, grey: grey)
+        var bytes = try pixels(frame, geometry: geometry, grey: grey)
+        if mirrored { bytes = PixelRows.mirrored(bytes, width: w, channels: grey ? 1 : 3) }
         let image = grey ? greyImage(bytes, width: w, height: h) : cgImage(RGBImage(width: w, height: h, pixels: bytes))
         guard let image else { throw IFaceError.badInput("cannot make a \(w)x\(h) image") }
         return try MLFeatureValue(cgImage: image, pixelsWide: w, pixelsHigh: h,

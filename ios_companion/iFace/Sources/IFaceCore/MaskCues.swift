@@ -41,6 +41,13 @@ public struct MaskFusion: Sendable, Equatable {
         return classifier * Self.logit(p) + colour * cues.colourContrast / 10 + skin * cues.skinFraction + bias
     }
 
+    /// Is the answer unsure enough to read the mirrored crop too (kiosk/vision/mask_cue.py
+    /// read_masks: fused log-odds within `within` of the decision point)? The two classifier
+    /// readings are then averaged before fusing again.
+    public func isUnsure(classifier p: Double, cues: MaskCues?, within: Double) -> Bool {
+        abs(withMaskLogit(classifier: p, cues: cues)) < within
+    }
+
     /// Fused probability in [0, 1] that the face wears a mask.
     public func withMaskProbability(classifier p: Double, cues: MaskCues?) -> Double {
         let z = withMaskLogit(classifier: p, cues: cues)
@@ -185,6 +192,22 @@ public enum LowerFaceCues {
             guard lo <= hi else { continue }
             let from = max(0, Int((lo + 0.5).rounded(.down))), to = min(width - 1, Int((hi + 0.5).rounded(.down)))
             if from <= to { out.append(contentsOf: (from...to).map { y * width + $0 }) }
+        }
+        return out
+    }
+}
+
+/// Rows of 8-bit pixels mirrored left to right (the PC's mirrored crop, `np.flip` on the width).
+public enum PixelRows {
+    public static func mirrored(_ bytes: [UInt8], width: Int, channels: Int) -> [UInt8] {
+        precondition(width > 0 && channels > 0 && bytes.count % (width * channels) == 0, "not whole rows")
+        var out = bytes
+        let row = width * channels
+        for start in stride(from: 0, to: bytes.count, by: row) {
+            for x in 0..<width {
+                let from = start + (width - 1 - x) * channels, to = start + x * channels
+                for c in 0..<channels { out[to + c] = bytes[from + c] }
+            }
         }
         return out
     }

@@ -39,11 +39,14 @@ public struct ModelEntry: Decodable, Sendable {
         public let colour: String        // "RGB" or "GRAY"
         public let cropMargin: Double    // grow the face box by this fraction on every side
         public let cropSquare: Bool
+        /// The PC also reads the mirrored crop and averages (the mask: only when unsure).
+        public let flipAverage: Bool?
 
         enum CodingKeys: String, CodingKey {
             case name, shape, colour
             case cropMargin = "crop_margin"
             case cropSquare = "crop_square"
+            case flipAverage = "flip_average"
         }
 
         public var width: Int { shape[3] }

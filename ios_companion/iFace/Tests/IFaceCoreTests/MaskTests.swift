@@ -42,14 +42,22 @@ final class MaskVectorTests: XCTestCase {
     func testFusionMatchesThePC() throws {
         let vector = try Vectors.json("mask.json")
         let thresholds = (vector["thresholds"] as? [String: NSNumber] ?? [:]).mapValues(\.doubleValue)
-        XCTAssertEqual(thresholds.count, 4)
+        XCTAssertEqual(thresholds.count, 5)
+        let within = try XCTUnwrap(thresholds["mirror_within"])
         let fusion = MaskFusion(thresholds)
         for c in vector.objects("fused") {
             let pair = doubles(c["cues"])
             let cues = pair.count == 2 ? MaskCues(colourContrast: pair[0], skinFraction: pair[1]) : nil
             XCTAssertEqual(fusion.withMaskLogit(classifier: c.double("p"), cues: cues), c.double("logit"), accuracy: 1e-8)
             XCTAssertEqual(fusion.withMaskProbability(classifier: c.double("p"), cues: cues), c.double("prob"), accuracy: 1e-8)
+            XCTAssertEqual(fusion.isUnsure(classifier: c.double("p"), cues: cues, within: within), c["unsure"] as? Bool)
         }
+    }
+
+    func testMirroredRowsAreTheRowsReversedPixelByPixel() {
+        let rgb: [UInt8] = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]   // two rows of two RGB pixels
+        XCTAssertEqual(PixelRows.mirrored(rgb, width: 2, channels: 3), [4, 5, 6, 1, 2, 3, 10, 11, 12, 7, 8, 9])
+        XCTAssertEqual(PixelRows.mirrored([1, 2, 3], width: 3, channels: 1), [3, 2, 1])
     }
 
     func testTheHullFillKeepsToTheFrame() {
