@@ -6,8 +6,11 @@ One object drives the shopper screen in every setting: the GUI (`kiosk run`), th
 suggestion service for a slate, and turns suggestions into plain `Card`s for the screen.
 
 The screen has three modes. With nobody in front of the kiosk it shows the attract loop
-(featured products, nothing logged); the first face switches to the shopper's picks; when the
-shopper has been gone for the visit's end time it returns to the attract loop. A shopper may
+(featured products, nothing logged); a face switches to the shopper's picks once its track has
+been detected in `confirm_frames` frames (a lone false detection, such as a letter of a poster
+read as a face for one frame, must not end the loop, show picks to nobody or teach the learner
+from a slate nobody saw); when the shopper has been gone for the visit's end time it returns to
+the attract loop. A shopper may
 pause face analysis: the session forgets the visit at once and shows the pause screen.
 
 The shopper nearest the screen (largest face) is the one served. Personalised content (their
@@ -112,6 +115,7 @@ class ShopperSession:
         help: when to offer "Need help?".
         alerts: requests for staff (shown in staff mode).
         clock_hour: local time of day in hours (injectable).
+        confirm_frames: a face counts once its track was detected in this many frames.
     """
 
     suggestions: SuggestionService
@@ -124,7 +128,9 @@ class ShopperSession:
     showcase: Showcase | None = None
     help: HelpOffer = field(default_factory=HelpOffer)
     alerts: AlertBoard = field(default_factory=AlertBoard)
+    confirm_frames: int = 3
     mode: ScreenMode = ScreenMode.ATTRACT
+    _seen: dict[int, tuple[int, float]] = field(default_factory=dict)  # track: frames, last s
     _history: deque[tuple[float, float]] = field(default_factory=lambda: deque(maxlen=64))
     _track: int | None = None
     _last_face_s: float = -math.inf
@@ -149,7 +155,8 @@ class ShopperSession:
         if self.mode is ScreenMode.PAUSED:
             return None  # frames queued before the pause: nothing is analysed or recorded
         self.visits.on_result(result, now_s)
-        face = max(result.faces, key=lambda f: f.box.width * f.box.height, default=None)
+        faces = self._confirmed(result.faces, now_s)
+        face = max(faces, key=lambda f: f.box.width * f.box.height, default=None)
         if face is None:
             if self._track is not None and now_s - self._last_face_s > self.visits.end_after_s:
                 self._end_visit()
@@ -162,6 +169,16 @@ class ShopperSession:
             self.help.reset()
         offered = self.help.on_face(face, now_s)
         return self._update(self._greet(face), face, now_s, offered)
+
+    def _confirmed(self, faces: tuple[FaceResult, ...], now_s: float) -> list[FaceResult]:
+        """The faces whose track has been detected in at least `confirm_frames` frames."""
+        for face in faces:
+            count = self._seen.get(face.track_id, (0, now_s))[0]
+            self._seen[face.track_id] = (count + 1, now_s)
+        gone = [t for t, (_, last) in self._seen.items() if now_s - last > self.visits.end_after_s]
+        for track_id in gone:
+            del self._seen[track_id]
+        return [f for f in faces if self._seen[f.track_id][0] >= self.confirm_frames]
 
     def on_interested(self, sku: str, now_s: float) -> StaffAlert:
         """A tap on "I'm interested": the strongest reward (when the product is one of the

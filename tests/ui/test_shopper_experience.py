@@ -57,6 +57,7 @@ def session(store: Store) -> ShopperSession:
         {},
         resource_root(),
         showcase=Showcase(store),
+        confirm_frames=1,  # one fake frame per step here; confirmation: test_shopper_session.py
     )
 
 
@@ -135,6 +136,7 @@ def test_an_empty_catalog_says_so_with_a_hint_for_staff(
         {},
         resource_root(),
         showcase=Showcase(store),
+        confirm_frames=1,  # one fake frame per step here; confirmation: test_shopper_session.py
     )
     screen.show_update(session.attract())
     assert screen.attract.stack.currentWidget() is screen.attract.empty

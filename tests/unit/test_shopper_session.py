@@ -64,6 +64,7 @@ def session(tmp_path: Path) -> ShopperSession:
         lambda: 12.0,
         showcase=Showcase(store),
         help=HelpOffer(3.0, expression_of=lambda face: CONFUSED.get(face.track_id)),
+        confirm_frames=1,  # one fake frame per step here; confirmation has its own tests below
     )
 
 
@@ -197,3 +198,39 @@ def test_a_photo_of_an_enrolled_person_learns_nothing_and_records_nothing_person
     assert visits and all(v["person_id"] is None for v in visits), visits
     events = session.visits.store.db.query("SELECT count(*) AS n FROM events WHERE person_id=7")
     assert next(events)["n"] == 0
+
+
+def logged_impressions(session: ShopperSession) -> int:
+    rows = session.visits.store.db.query("SELECT count(*) AS n FROM impressions")
+    return int(next(rows)["n"])
+
+
+def test_a_lone_false_detection_leaves_the_attract_loop_alone(session: ShopperSession) -> None:
+    """The kiosk's own rule (3 frames): one frame of a 'face' (a letter of a poster, as on the
+    dev no-face clip) shows no picks, logs no slate and teaches the learner nothing."""
+    session.confirm_frames = 3
+    session.attract()
+    assert session.on_result(frame(known=False, live=False), 0.0) is None
+    for t in range(1, 30):  # the false face is gone again: a quiet room
+        assert session.on_result(EMPTY, t / 10) is None
+    assert session.mode is ScreenMode.ATTRACT
+    session.close(10.0)
+    assert logged_impressions(session) == 0
+    assert list(session.visits.store.db.query("SELECT id FROM visits")) == []
+
+
+def test_a_face_counts_from_its_third_frame_and_the_count_forgets_a_gone_track(
+    session: ShopperSession,
+) -> None:
+    session.confirm_frames = 3
+    session.attract()
+    assert session.on_result(frame(known=False, live=False), 0.0) is None
+    assert session.on_result(frame(known=False, live=False), 0.1) is None
+    shown = session.on_result(frame(known=False, live=False), 0.2)
+    assert shown is not None and shown.mode is ScreenMode.SHOPPER and len(shown.cards) == 3
+    back = session.on_result(EMPTY, 5.0)  # gone for longer than a visit's end time
+    assert back is not None and back.mode is ScreenMode.ATTRACT
+    # The same track id seen again later starts counting afresh: two frames are not enough.
+    assert session.on_result(frame(known=False, live=False), 10.0) is None
+    assert session.on_result(frame(known=False, live=False), 10.1) is None
+    assert session.mode is ScreenMode.ATTRACT
