@@ -25,7 +25,7 @@ from __future__ import annotations
 import math
 from collections import deque
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
@@ -154,8 +154,8 @@ class ShopperSession:
         """Update visits; return new screen content when anything on it changes."""
         if self.mode is ScreenMode.PAUSED:
             return None  # frames queued before the pause: nothing is analysed or recorded
-        self.visits.on_result(result, now_s)
         faces = self._confirmed(result.faces, now_s)
+        self.visits.on_result(replace(result, faces=faces), now_s)  # no visit row for a false face
         face = max(faces, key=lambda f: f.box.width * f.box.height, default=None)
         if face is None:
             if self._track is not None and now_s - self._last_face_s > self.visits.end_after_s:
@@ -170,7 +170,7 @@ class ShopperSession:
         offered = self.help.on_face(face, now_s)
         return self._update(self._greet(face), face, now_s, offered)
 
-    def _confirmed(self, faces: tuple[FaceResult, ...], now_s: float) -> list[FaceResult]:
+    def _confirmed(self, faces: tuple[FaceResult, ...], now_s: float) -> tuple[FaceResult, ...]:
         """The faces whose track has been detected in at least `confirm_frames` frames."""
         for face in faces:
             count = self._seen.get(face.track_id, (0, now_s))[0]
@@ -178,7 +178,7 @@ class ShopperSession:
         gone = [t for t, (_, last) in self._seen.items() if now_s - last > self.visits.end_after_s]
         for track_id in gone:
             del self._seen[track_id]
-        return [f for f in faces if self._seen[f.track_id][0] >= self.confirm_frames]
+        return tuple(f for f in faces if self._seen[f.track_id][0] >= self.confirm_frames)
 
     def on_interested(self, sku: str, now_s: float) -> StaffAlert:
         """A tap on "I'm interested": the strongest reward (when the product is one of the

@@ -211,6 +211,9 @@ def test_a_lone_false_detection_leaves_the_attract_loop_alone(session: ShopperSe
     session.confirm_frames = 3
     session.attract()
     assert session.on_result(frame(known=False, live=False), 0.0) is None
+    assert (
+        list(session.visits.store.db.query("SELECT id FROM visits")) == []
+    )  # no row, even briefly
     for t in range(1, 30):  # the false face is gone again: a quiet room
         assert session.on_result(EMPTY, t / 10) is None
     assert session.mode is ScreenMode.ATTRACT
